@@ -1,0 +1,99 @@
+// The rule interface. A rule is one small class (clang-tidy style) with metadata in code and up to
+// three hooks, called by the engine (cppcheck's per-file then whole-program split):
+//   on_node   - during the single walk of each file, for the node kinds the rule subscribes to;
+//   end_file  - once the walk of a file is done: judge what was seen, optionally keep facts;
+//   analyze   - once, after every file, over the facts kept by end_file.
+// A rule reports through its context; the engine owns ids, severities, locations, fingerprints and
+// output. Rules are const and stateless: per-file state lives in the context, so files can be
+// processed on any thread in any order. No tree-sitter here: node access is in syntax.h.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nodescope/facts.h"
+#include "nodescope/result.h"
+
+namespace nodescope {
+
+class SyntaxNode;  // syntax.h
+
+struct RuleMeta {
+  std::string_view id;       // "pack/name", equal to the rule's folder under rules/
+  std::string_view summary;  // one sentence; also the first sentence of the rule's README
+  Severity severity = Severity::kWarning;
+  Confidence confidence = Confidence::kMedium;
+  std::span<const int> cwe;                   // CWE numbers; required for security/ rules
+  std::span<const std::string_view> tags;     // e.g. "security", "owasp-a03"
+  std::span<const std::string_view> node_kinds;  // tree-sitter node kinds for on_node
+};
+
+// Per-file scratch state of one rule; derive from it.
+struct RuleState {
+  virtual ~RuleState() = default;
+};
+
+// Facts a rule keeps from one file for its whole-program phase; derive from it.
+struct RuleFacts {
+  virtual ~RuleFacts() = default;
+};
+
+// What a rule sees of the file being walked.
+class FileContext {
+ public:
+  virtual ~FileContext() = default;
+  virtual std::string_view path() const = 0;  // relative to the scan root
+  virtual Language language() const = 0;
+  virtual std::string_view source() const = 0;
+  virtual std::string_view text(const SyntaxNode& node) const = 0;
+  virtual Range range(const SyntaxNode& node) const = 0;
+  // Report at a node or a range with the rule's default severity and confidence, or the given one.
+  virtual void report(const SyntaxNode& node, std::string message) = 0;
+  virtual void report(const Range& range, std::string message, Confidence confidence) = 0;
+  // The module binding of a local name in this file (the last one, in source order), or null.
+  // Complete in end_file; during on_node it holds the bindings seen so far.
+  virtual const ImportBinding* import_of(std::string_view local) const = 0;
+
+  // The calling rule's state for this file, created on first use.
+  template <class T>
+  T& state() {
+    std::unique_ptr<RuleState>& slot = state_slot();
+    if (!slot) slot = std::make_unique<T>();
+    return static_cast<T&>(*slot);
+  }
+
+ protected:
+  virtual std::unique_ptr<RuleState>& state_slot() = 0;
+};
+
+// What a rule sees in the whole-program phase.
+class ProgramContext {
+ public:
+  virtual ~ProgramContext() = default;
+  // Facts the calling rule kept, one entry per file that kept any, in path order.
+  struct FileFacts {
+    std::string_view path;
+    const RuleFacts* facts;
+  };
+  virtual std::span<const FileFacts> facts() const = 0;
+  // Report at a range in a file (ranges come from facts recorded during the per-file phase).
+  virtual void report(std::string_view path, const Range& range, std::string message,
+                      Confidence confidence) = 0;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  virtual const RuleMeta& meta() const = 0;
+  virtual void on_node(const SyntaxNode& /*node*/, FileContext& /*ctx*/) const {}
+  virtual std::unique_ptr<RuleFacts> end_file(FileContext& /*ctx*/) const { return nullptr; }
+  virtual void analyze(ProgramContext& /*ctx*/) const {}
+};
+
+// The explicit, sorted list of every rule (rules/registry.cpp).
+std::span<const Rule* const> all_rules();
+
+}  // namespace nodescope

@@ -1,0 +1,188 @@
+// Command-line implementation (see cli.h). Every user-facing error is its own case with a message
+// naming what went wrong, where, and what to do (ast-grep style), and exit code 2.
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "engine/engine.h"
+#include "nodescope/reports/reports.h"
+#include "nodescope/rule.h"
+
+namespace nodescope::cli {
+namespace {
+
+namespace stdfs = std::filesystem;
+
+std::string version_line() {
+  return fmt::format("nodescope {} (tree-sitter {}, tree-sitter-javascript {}, "
+                     "tree-sitter-typescript {})",
+                     NODESCOPE_VERSION, NODESCOPE_TREE_SITTER_VERSION,
+                     NODESCOPE_TS_JAVASCRIPT_VERSION, NODESCOPE_TS_TYPESCRIPT_VERSION);
+}
+
+reports::ToolInfo tool_info() { return reports::ToolInfo{"nodescope", NODESCOPE_VERSION}; }
+
+// Colour only for a terminal, unless NO_COLOR / FORCE_COLOR say otherwise (no-color.org).
+bool want_color(bool to_file) {
+  if (const char* force = std::getenv("FORCE_COLOR"); force != nullptr && *force != '\0') {
+    return std::string_view(force) != "0";
+  }
+  if (const char* no = std::getenv("NO_COLOR"); no != nullptr && *no != '\0') return false;
+  return !to_file && isatty(STDOUT_FILENO) == 1;
+}
+
+// Writes `bytes` to `path`, or to `out` when path is empty. False (and a message) on failure.
+bool emit(const std::string& bytes, const std::string& path, std::ostream& out,
+          std::ostream& err) {
+  if (path.empty()) {
+    out << bytes;
+    out.flush();
+    return true;
+  }
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (f) f << bytes;
+  if (!f) {
+    err << fmt::format("nodescope: error: cannot write the report to '{}': {}; check that the "
+                       "folder exists and is writable\n",
+                       path, std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+struct ScanFlags {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  unsigned jobs = 0;
+  std::string fail_on = "error";
+  bool parse_only = false;
+  bool no_default_excludes = false;
+  bool stats = false;
+  std::uint64_t max_file_size = 2u << 20;
+  std::uint32_t parse_timeout_ms = 10'000;
+};
+
+int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
+  std::vector<stdfs::path> inputs;
+  for (const std::string& p : flags.paths) inputs.emplace_back(p);
+  if (inputs.empty()) inputs.emplace_back(".");
+  // One folder: paths are reported relative to it. Anything else: relative to the current folder,
+  // as linters report the files they are given.
+  std::error_code ec;
+  stdfs::path root = stdfs::current_path(ec);
+  if (inputs.size() == 1 && stdfs::is_directory(inputs[0], ec)) root = inputs[0];
+
+  engine::EngineOptions options;
+  options.jobs = flags.jobs;
+  options.parse_only = flags.parse_only;
+  options.max_file_bytes = flags.max_file_size;
+  options.parse_timeout_ms = flags.parse_timeout_ms;
+  fs::DiscoveryOptions discovery;
+  if (flags.no_default_excludes) discovery.default_excluded_dirs.clear();
+
+  auto result = engine::scan(root, inputs, all_rules(), options, discovery);
+  if (!result) {
+    err << "nodescope: error: " << result.error().message << "\n";
+    return kExitError;
+  }
+
+  std::string bytes;
+  if (flags.format == "json") {
+    bytes = reports::to_json(*result, tool_info());
+  } else {
+    reports::TextOptions text;
+    text.color = want_color(!flags.output.empty());
+    text.show_timings = flags.stats;
+    bytes = reports::to_text(*result, text);
+  }
+  if (!emit(bytes, flags.output, out, err)) return kExitError;
+  if (flags.stats && flags.format != "text") {
+    const auto& t = result->timings;
+    err << fmt::format("nodescope: {} files, {} bytes in {:.1f} ms (discovery {:.1f}, files "
+                       "{:.1f}, whole program {:.1f})\n",
+                       result->stats.files, result->stats.bytes, t.total_ms, t.discover_ms,
+                       t.per_file_ms, t.program_ms);
+  }
+
+  if (flags.fail_on == "none") return kExitClean;
+  Severity threshold = Severity::kError;
+  parse_severity(flags.fail_on, threshold);
+  for (const Finding& f : result->findings) {
+    if (f.severity >= threshold) return kExitFindings;
+  }
+  return kExitClean;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"nodescope: a fast static analyzer for Node.js backends (Express, Fastify, NestJS, "
+               "Koa, Hapi).",
+               "nodescope"};
+  app.set_version_flag("--version", version_line());
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.\n"
+             "Docs: README.md; rules: nodescope rules.");
+
+  ScanFlags scan;
+  CLI::App* scan_cmd = app.add_subcommand("scan", "Analyse files and folders (default: the current folder)");
+  scan_cmd->add_option("paths", scan.paths, "Files or folders to scan");
+  scan_cmd->add_option("-f,--format", scan.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
+  scan_cmd->add_option("-j,--jobs", scan.jobs, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1u, 1024u));
+  scan_cmd->add_option("--fail-on", scan.fail_on, "Lowest severity that makes the exit code 1")
+      ->check(CLI::IsMember({"error", "warning", "note", "none"}))
+      ->capture_default_str();
+  scan_cmd->add_option("--max-file-size", scan.max_file_size,
+                       "Skip files larger than this many bytes")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
+      ->capture_default_str();
+  scan_cmd->add_option("--parse-timeout", scan.parse_timeout_ms,
+                       "Give up parsing one file after this many milliseconds")
+      ->check(CLI::Range(1u, 3'600'000u))
+      ->capture_default_str();
+  scan_cmd->add_flag("--no-default-excludes", scan.no_default_excludes,
+                     "Also scan dist/, build/ and coverage/ folders");
+  scan_cmd->add_flag("--stats", scan.stats, "Print timings (to stderr unless the format is text)");
+  scan_cmd->add_flag("--parse-only", scan.parse_only,
+                     "Read and parse only, run no rules (for benchmarks)");
+
+  std::string rules_format = "text";
+  CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule with its metadata");
+  rules_cmd->add_option("-f,--format", rules_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, out, err);
+    err << "Run 'nodescope --help' or 'nodescope " << (scan_cmd->parsed() ? "scan " : "")
+        << "--help' for usage.\n";
+    return kExitError;
+  }
+
+  if (*rules_cmd) {
+    const std::string bytes = rules_format == "json" ? reports::rules_to_json(all_rules(), tool_info())
+                                                     : reports::rules_to_text(all_rules());
+    return emit(bytes, "", out, err) ? kExitClean : kExitError;
+  }
+  return run_scan(scan, out, err);
+}
+
+}  // namespace nodescope::cli

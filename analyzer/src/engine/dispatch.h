@@ -1,0 +1,35 @@
+// The node-kind dispatch table (ast-grep style): for each grammar, which rules and extractors want
+// each symbol, so each tree is walked once and each node costs one table lookup. Kind names are
+// resolved to symbol ids by scanning every symbol of the grammar, because one visible name can
+// have several ids (aliases).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "nodescope/result.h"
+#include "nodescope/rule.h"
+
+namespace nodescope::engine {
+
+// A subscriber index: rule index (>= 0) or kExtractor for the facts extractor.
+inline constexpr std::int32_t kExtractor = -1;
+
+class DispatchTable {
+ public:
+  explicit DispatchTable(std::span<const Rule* const> rules);
+  // Subscribers of a symbol of a grammar, in a fixed order (extractor first, then rules in
+  // registry order). Empty for symbols nobody wants.
+  std::span<const std::int32_t> subscribers(Language language, std::uint16_t symbol) const {
+    const auto& table = tables_[static_cast<std::size_t>(language)];
+    return symbol < table.size() ? std::span<const std::int32_t>(table[symbol])
+                                 : std::span<const std::int32_t>();
+  }
+
+ private:
+  std::array<std::vector<std::vector<std::int32_t>>, 3> tables_;
+};
+
+}  // namespace nodescope::engine

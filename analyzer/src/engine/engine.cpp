@@ -1,0 +1,403 @@
+// The scan pipeline (see engine.h): load -> classify -> parse -> one walk dispatching rules and
+// fact extractors by node kind -> end_file hooks -> free the tree; then, after a barrier, the
+// whole-program hooks, fingerprints and a total sort. Per-file results are stored by file index,
+// so thread scheduling never changes the output.
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <map>
+#include <thread>
+#include <tuple>
+#include <variant>
+
+#include <fmt/format.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include "engine/dispatch.h"
+#include "engine/fingerprint.h"
+#include "facts/file_facts.h"
+#include "facts/json_check.h"
+#include "model/program.h"
+#include "nodescope/syntax.h"
+#include "parse/line_index.h"
+#include "parse/parser.h"
+#include "parse/source.h"
+
+namespace nodescope::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// Everything one file contributes; filled by one task, read after the barrier.
+struct FileOutcome {
+  std::vector<Finding> findings;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<std::unique_ptr<RuleFacts>> rule_facts;  // by rule index; may hold nulls
+  facts::FileFacts facts;
+  bool parsed = false;
+};
+
+class FileContextImpl final : public FileContext {
+ public:
+  FileContextImpl(const InputFile& file, std::string_view source, const parse::LineIndex& lines,
+                  std::span<const Rule* const> rules, FileOutcome& out)
+      : file_(file), source_(source), lines_(lines), rules_(rules), out_(out),
+        states_(rules.size()) {}
+
+  void set_rule(std::size_t index) { rule_ = index; }
+
+  std::string_view path() const override { return file_.rel_path; }
+  Language language() const override { return file_.language; }
+  std::string_view source() const override { return source_; }
+  std::string_view text(const SyntaxNode& node) const override {
+    const std::uint32_t start = std::min<std::uint32_t>(node.start_byte(), source_.size());
+    const std::uint32_t end = std::clamp<std::uint32_t>(node.end_byte(), start, source_.size());
+    return source_.substr(start, end - start);
+  }
+  Range range(const SyntaxNode& node) const override {
+    return lines_.range(node.start_byte(), node.end_byte());
+  }
+  void report(const SyntaxNode& node, std::string message) override {
+    report(range(node), std::move(message), rules_[rule_]->meta().confidence);
+  }
+  void report(const Range& range, std::string message, Confidence confidence) override {
+    const RuleMeta& meta = rules_[rule_]->meta();
+    Finding f;
+    f.rule_id = std::string(meta.id);
+    f.severity = meta.severity;
+    f.confidence = confidence;
+    f.message = std::move(message);
+    f.file = file_.rel_path;
+    f.range = range;
+    f.line_hash = line_hash(lines_.line_text(range.line));
+    out_.findings.push_back(std::move(f));
+  }
+  const ImportBinding* import_of(std::string_view local) const override {
+    return out_.facts.import_of(local);
+  }
+
+ protected:
+  std::unique_ptr<RuleState>& state_slot() override { return states_[rule_]; }
+
+ private:
+  const InputFile& file_;
+  std::string_view source_;
+  const parse::LineIndex& lines_;
+  std::span<const Rule* const> rules_;
+  FileOutcome& out_;
+  std::vector<std::unique_ptr<RuleState>> states_;
+  std::size_t rule_ = 0;
+};
+
+Diagnostic file_diagnostic(const std::string& file, std::string_view kind, std::string message,
+                           std::uint32_t line = 0, std::uint32_t column = 0) {
+  return Diagnostic{file, std::string(kind), std::move(message), line, column};
+}
+
+// The single walk: pre-order over every node with a cursor (no recursion: trees can be 100,000
+// levels deep). Also finds the first syntax error for the diagnostic.
+void walk(TSTree* tree, const DispatchTable& table, Language language, std::string_view source,
+          const parse::LineIndex& lines, std::span<const Rule* const> rules,
+          FileContextImpl& ctx, FileOutcome& out, TSNode& first_error) {
+  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
+  bool want_error = ts_node_has_error(ts_tree_root_node(tree));
+  for (;;) {
+    const TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (want_error && (ts_node_is_error(node) || ts_node_is_missing(node))) {
+      first_error = node;
+      want_error = false;
+    }
+    const auto subs = table.subscribers(language, ts_node_symbol(node));
+    if (!subs.empty()) {
+      const SyntaxNode syntax(node);
+      for (const std::int32_t who : subs) {
+        if (who == kExtractor) {
+          facts::extract(syntax, source, lines, out.facts);
+        } else {
+          ctx.set_rule(static_cast<std::size_t>(who));
+          rules[static_cast<std::size_t>(who)]->on_node(syntax, ctx);
+        }
+      }
+    }
+    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    if (ts_tree_cursor_goto_next_sibling(&cursor)) continue;
+    bool done = true;
+    while (ts_tree_cursor_goto_parent(&cursor)) {
+      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+        done = false;
+        break;
+      }
+    }
+    if (done) break;
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+void process_file(InputFile& file, const DispatchTable& table, std::span<const Rule* const> rules,
+                  const EngineOptions& options, parse::Parser& parser, FileOutcome& out) {
+  parse::SourceLimits limits;
+  limits.max_file_bytes = std::min<std::uint64_t>(options.max_file_bytes, 1u << 30);
+  limits.minified_line_bytes = options.minified_line_bytes;
+  limits.minified_average_line = options.minified_average_line;
+  auto loaded = parse::load_source(file.rel_path, file.abs_path, std::move(file.content), limits);
+  file.content.reset();
+  if (auto* refused = std::get_if<Diagnostic>(&loaded)) {
+    out.diagnostics.push_back(std::move(*refused));
+    return;
+  }
+  const parse::LoadedSource& src = std::get<parse::LoadedSource>(loaded);
+  const std::string_view text = src.text();
+  auto parsed = parser.parse(file.language, text, std::chrono::milliseconds(options.parse_timeout_ms));
+  if (!parsed.tree) {
+    out.diagnostics.push_back(file_diagnostic(
+        file.rel_path, parsed.timed_out ? diag::kParseTimeout : diag::kInternalError,
+        parsed.timed_out ? fmt::format("parsing took longer than {} ms; skipped (raise it with "
+                                       "--parse-timeout)",
+                                       options.parse_timeout_ms)
+                         : std::string("the parser could not be started; skipped")));
+    return;
+  }
+  out.parsed = true;
+  if (options.parse_only) return;
+
+  const parse::LineIndex lines(text);
+  FileContextImpl ctx(file, text, lines, rules, out);
+  TSNode first_error{};
+  walk(parsed.tree.get(), table, file.language, text, lines, rules, ctx, out, first_error);
+  if (!ts_node_is_null(first_error)) {
+    const Range r = lines.range(ts_node_start_byte(first_error), ts_node_end_byte(first_error));
+    out.diagnostics.push_back(file_diagnostic(
+        file.rel_path, diag::kParseError,
+        fmt::format("syntax error at {}:{}; the rest of the file was still analysed", r.line,
+                    r.column),
+        r.line, r.column));
+  }
+  out.rule_facts.resize(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    ctx.set_rule(i);
+    out.rule_facts[i] = rules[i]->end_file(ctx);
+  }
+}
+
+class ProgramContextImpl final : public ProgramContext {
+ public:
+  ProgramContextImpl(const Rule& rule, std::vector<FileFacts> facts, std::vector<Finding>& out)
+      : rule_(rule), facts_(std::move(facts)), out_(out) {}
+  std::span<const FileFacts> facts() const override { return facts_; }
+  void report(std::string_view path, const Range& range, std::string message,
+              Confidence confidence) override {
+    Finding f;
+    f.rule_id = std::string(rule_.meta().id);
+    f.severity = rule_.meta().severity;
+    f.confidence = confidence;
+    f.message = std::move(message);
+    f.file = std::string(path);
+    f.range = range;
+    out_.push_back(std::move(f));  // line_hash is filled after the barrier
+  }
+
+ private:
+  const Rule& rule_;
+  std::vector<FileFacts> facts_;
+  std::vector<Finding>& out_;
+};
+
+bool finding_less(const Finding& a, const Finding& b) {
+  return std::tie(a.file, a.range.line, a.range.column, a.rule_id, a.message, a.range.end_line,
+                  a.range.end_column) < std::tie(b.file, b.range.line, b.range.column, b.rule_id,
+                                                 b.message, b.range.end_line, b.range.end_column);
+}
+
+bool same_finding(const Finding& a, const Finding& b) {
+  return !finding_less(a, b) && !finding_less(b, a);
+}
+
+bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {
+  return std::tie(a.file, a.line, a.column, a.kind, a.message) <
+         std::tie(b.file, b.line, b.column, b.kind, b.message);
+}
+
+// Whole-program findings were reported without their line text; read it back once per file.
+void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<InputFile>& files,
+                              const EngineOptions& options) {
+  std::map<std::string_view, const InputFile*> by_path;
+  for (const InputFile& f : files) by_path.emplace(f.rel_path, &f);
+  std::map<std::string_view, std::vector<Finding*>> pending;
+  for (Finding& f : findings) {
+    if (f.line_hash == 0) pending[f.file].push_back(&f);
+  }
+  for (auto& [path, list] : pending) {
+    auto it = by_path.find(path);
+    if (it == by_path.end()) continue;
+    parse::SourceLimits limits;
+    limits.max_file_bytes = std::min<std::uint64_t>(options.max_file_bytes, 1u << 30);
+    limits.minified_line_bytes = UINT32_MAX;
+    limits.minified_average_line = UINT32_MAX;
+    auto loaded = parse::load_source(it->second->rel_path, it->second->abs_path,
+                                     it->second->content, limits);
+    if (auto* src = std::get_if<parse::LoadedSource>(&loaded)) {
+      const parse::LineIndex lines(src->text());
+      for (Finding* f : list) f->line_hash = line_hash(lines.line_text(f->range.line));
+    }
+  }
+}
+
+// Strict-JSON project files are validated up front so a broken one is named with its position
+// (later phases read dependencies and settings from them).
+void check_project_files(const std::vector<fs::ProjectFileEntry>& entries,
+                         std::uint64_t max_bytes, std::vector<Diagnostic>& out) {
+  for (const fs::ProjectFileEntry& e : entries) {
+    const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
+    if (name != "package.json" && name != ".nodescope.json") continue;
+    parse::SourceLimits limits;
+    limits.max_file_bytes = max_bytes;
+    limits.minified_line_bytes = UINT32_MAX;
+    limits.minified_average_line = UINT32_MAX;
+    auto loaded = parse::load_source(e.rel_path, e.abs_path, std::nullopt, limits);
+    if (auto* refused = std::get_if<Diagnostic>(&loaded)) {
+      out.push_back(std::move(*refused));
+      continue;
+    }
+    if (auto err = facts::check_json(std::get<parse::LoadedSource>(loaded).text())) {
+      out.push_back(file_diagnostic(
+          e.rel_path, diag::kMalformedJson,
+          fmt::format("malformed JSON ({}); fix the file: nodescope reads it for the project's "
+                      "dependencies and settings",
+                      err->message),
+          err->line, err->column));
+    }
+  }
+}
+
+}  // namespace
+
+ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* const> rules,
+                         const EngineOptions& options, std::vector<Diagnostic> diagnostics) {
+  const auto t0 = Clock::now();
+  ScanResult result;
+  std::sort(files.begin(), files.end(),
+            [](const InputFile& a, const InputFile& b) { return a.rel_path < b.rel_path; });
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const InputFile& a, const InputFile& b) {
+                            return a.rel_path == b.rel_path;
+                          }),
+              files.end());
+  // Content may be moved out during processing; keep a copy for the whole-program line lookup.
+  std::vector<InputFile> index_files;
+  index_files.reserve(files.size());
+  for (const InputFile& f : files) index_files.push_back(f);
+
+  result.stats.files = files.size();
+  for (const InputFile& f : files) {
+    result.stats.bytes += f.content ? f.content->size() : f.size;
+  }
+
+  const DispatchTable table(rules);
+  std::vector<FileOutcome> outcomes(files.size());
+  const unsigned jobs = options.jobs != 0 ? options.jobs
+                                          : std::max(1u, std::thread::hardware_concurrency());
+  tbb::task_arena arena(static_cast<int>(jobs));
+  tbb::enumerable_thread_specific<parse::Parser> parsers;
+  arena.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, files.size(), 1),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          for (std::size_t i = range.begin(); i != range.end(); ++i) {
+            FileOutcome& out = outcomes[i];
+            try {
+              process_file(files[i], table, rules, options, parsers.local(), out);
+            } catch (const std::exception& e) {
+              // A bug in a rule or the engine must not cancel the scan: drop this file's partial
+              // work and say so.
+              out = FileOutcome{};
+              out.diagnostics.push_back(file_diagnostic(
+                  files[i].rel_path, diag::kInternalError,
+                  fmt::format("internal error while analysing this file: {}; skipped (please "
+                              "report it)",
+                              e.what())));
+            }
+          }
+        });
+  });
+  result.timings.per_file_ms = ms_since(t0);
+
+  // Barrier passed: merge in file order.
+  const auto t1 = Clock::now();
+  std::vector<model::FileRecord> records;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    FileOutcome& out = outcomes[i];
+    if (out.parsed) {
+      ++result.stats.parsed;
+    } else {
+      ++result.stats.skipped;
+    }
+    std::move(out.findings.begin(), out.findings.end(), std::back_inserter(result.findings));
+    std::move(out.diagnostics.begin(), out.diagnostics.end(), std::back_inserter(diagnostics));
+    if (out.parsed && !options.parse_only) {
+      records.push_back(model::FileRecord{files[i].rel_path, files[i].language, std::move(out.facts)});
+    }
+  }
+  const model::Program program(std::move(records));
+
+  if (!options.parse_only) {
+    std::vector<std::vector<Finding>> per_rule(rules.size());
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, rules.size(), [&](std::size_t r) {
+        std::vector<ProgramContext::FileFacts> facts;
+        for (std::size_t i = 0; i < files.size(); ++i) {
+          if (r < outcomes[i].rule_facts.size() && outcomes[i].rule_facts[r]) {
+            facts.push_back({files[i].rel_path, outcomes[i].rule_facts[r].get()});
+          }
+        }
+        ProgramContextImpl ctx(*rules[r], std::move(facts), per_rule[r]);
+        rules[r]->analyze(ctx);
+      });
+    });
+    for (auto& list : per_rule) {
+      std::move(list.begin(), list.end(), std::back_inserter(result.findings));
+    }
+  }
+  outcomes.clear();
+  fill_missing_line_hashes(result.findings, index_files, options);
+  result.timings.program_ms = ms_since(t1);
+
+  std::sort(result.findings.begin(), result.findings.end(), finding_less);
+  result.findings.erase(
+      std::unique(result.findings.begin(), result.findings.end(), same_finding),
+      result.findings.end());
+  assign_fingerprints(result.findings);
+  std::sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
+  result.diagnostics = std::move(diagnostics);
+  result.timings.total_ms = ms_since(t0);
+  return result;
+}
+
+Expected<ScanResult> scan(const std::filesystem::path& root,
+                          const std::vector<std::filesystem::path>& inputs,
+                          std::span<const Rule* const> rules, const EngineOptions& options,
+                          const fs::DiscoveryOptions& discovery) {
+  const auto t0 = Clock::now();
+  auto found = fs::discover(root, inputs, discovery);
+  if (!found) return found.error();
+  const double discover_ms = ms_since(t0);
+  std::vector<InputFile> files;
+  files.reserve(found->sources.size());
+  for (fs::SourceEntry& s : found->sources) {
+    files.push_back(InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
+  }
+  check_project_files(found->project_files, options.max_file_bytes, found->diagnostics);
+  ScanResult result = analyze_files(std::move(files), rules, options, std::move(found->diagnostics));
+  result.timings.discover_ms = discover_ms;
+  result.timings.total_ms += discover_ms;
+  return result;
+}
+
+}  // namespace nodescope::engine

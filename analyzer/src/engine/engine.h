@@ -1,0 +1,52 @@
+// The engine: runs a scan end to end. Reads and classifies files, parses them in parallel (one
+// tree-sitter parser per thread), walks each tree once dispatching rules by node kind, frees the
+// tree, then runs whole-program rule phases, computes fingerprints and sorts everything so the
+// result is the same bytes for any thread count. One bad file becomes a diagnostic; the scan goes
+// on. Prints nothing; the CLI and reporters present the result.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fs/discovery.h"
+#include "nodescope/result.h"
+#include "nodescope/rule.h"
+#include "util/expected.h"
+
+namespace nodescope::engine {
+
+struct EngineOptions {
+  unsigned jobs = 0;                             // 0: all hardware threads
+  std::uint64_t max_file_bytes = 2u << 20;       // larger files: too-large diagnostic
+  std::uint32_t parse_timeout_ms = 10'000;       // per file; past it: parse-timeout diagnostic
+  std::uint32_t minified_line_bytes = 10'000;    // a line longer than this: skipped-minified
+  std::uint32_t minified_average_line = 400;     // or an average line longer than this
+  bool parse_only = false;  // read and parse, but run no rules and extract no facts (bench)
+};
+
+// A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged
+// files read from the git index).
+struct InputFile {
+  std::string rel_path;
+  std::filesystem::path abs_path;
+  Language language = Language::kJavaScript;
+  std::uint64_t size = 0;
+  std::optional<std::string> content;
+};
+
+// Analyses the given files (any order; the result is sorted). `diagnostics` from earlier phases
+// (discovery) are merged into the result.
+ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* const> rules,
+                         const EngineOptions& options, std::vector<Diagnostic> diagnostics = {});
+
+// Discovery then analysis: the whole `nodescope scan`.
+Expected<ScanResult> scan(const std::filesystem::path& root,
+                          const std::vector<std::filesystem::path>& inputs,
+                          std::span<const Rule* const> rules, const EngineOptions& options,
+                          const fs::DiscoveryOptions& discovery);
+
+}  // namespace nodescope::engine

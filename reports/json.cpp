@@ -1,0 +1,145 @@
+// JSON reporters (see reports.h), written with RapidJSON's PrettyWriter so escaping and number
+// formatting are the library's, never hand-made.
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "nodescope/reports/reports.h"
+
+namespace nodescope::reports {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void key(Writer& w, std::string_view k) {
+  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+}
+void str(Writer& w, std::string_view v) {
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+void write_tool(Writer& w, const ToolInfo& tool) {
+  key(w, "tool");
+  w.StartObject();
+  key(w, "name");
+  str(w, tool.name);
+  key(w, "version");
+  str(w, tool.version);
+  w.EndObject();
+}
+
+std::string finish(rapidjson::StringBuffer& buf) {
+  std::string out(buf.GetString(), buf.GetSize());
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace
+
+std::string to_json(const ScanResult& result, const ToolInfo& tool) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  key(w, "version");
+  w.Uint(1);
+  write_tool(w, tool);
+  key(w, "findings");
+  w.StartArray();
+  for (const Finding& f : result.findings) {
+    w.StartObject();
+    key(w, "ruleId");
+    str(w, f.rule_id);
+    key(w, "severity");
+    str(w, to_string(f.severity));
+    key(w, "confidence");
+    str(w, to_string(f.confidence));
+    key(w, "message");
+    str(w, f.message);
+    key(w, "file");
+    str(w, f.file);
+    key(w, "line");
+    w.Uint(f.range.line);
+    key(w, "column");
+    w.Uint(f.range.column);
+    key(w, "endLine");
+    w.Uint(f.range.end_line);
+    key(w, "endColumn");
+    w.Uint(f.range.end_column);
+    key(w, "fingerprint");
+    str(w, f.fingerprint);
+    w.EndObject();
+  }
+  w.EndArray();
+  key(w, "diagnostics");
+  w.StartArray();
+  for (const Diagnostic& d : result.diagnostics) {
+    w.StartObject();
+    key(w, "file");
+    str(w, d.file);
+    key(w, "kind");
+    str(w, d.kind);
+    key(w, "message");
+    str(w, d.message);
+    if (d.line != 0) {
+      key(w, "line");
+      w.Uint(d.line);
+      key(w, "column");
+      w.Uint(d.column);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  key(w, "stats");
+  w.StartObject();
+  key(w, "files");
+  w.Uint64(result.stats.files);
+  key(w, "bytes");
+  w.Uint64(result.stats.bytes);
+  key(w, "parsed");
+  w.Uint64(result.stats.parsed);
+  key(w, "skipped");
+  w.Uint64(result.stats.skipped);
+  w.EndObject();
+  w.EndObject();
+  return finish(buf);
+}
+
+std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& tool) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  key(w, "version");
+  w.Uint(1);
+  write_tool(w, tool);
+  key(w, "rules");
+  w.StartArray();
+  for (const Rule* rule : rules) {
+    const RuleMeta& m = rule->meta();
+    w.StartObject();
+    key(w, "id");
+    str(w, m.id);
+    key(w, "summary");
+    str(w, m.summary);
+    key(w, "severity");
+    str(w, to_string(m.severity));
+    key(w, "confidence");
+    str(w, to_string(m.confidence));
+    key(w, "cwe");
+    w.StartArray();
+    for (int c : m.cwe) w.Int(c);
+    w.EndArray();
+    key(w, "tags");
+    w.StartArray();
+    for (std::string_view t : m.tags) str(w, t);
+    w.EndArray();
+    key(w, "docs");
+    str(w, std::string("rules/") + std::string(m.id) + "/README.md");
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return finish(buf);
+}
+
+}  // namespace nodescope::reports

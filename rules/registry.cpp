@@ -1,0 +1,16 @@
+// The one explicit list of rules, sorted by id (cppcheck's explicit check list). A rule exists for
+// users only once it is here; tests/registry_test.cpp checks this list against the rule folders.
+#include <array>
+
+#include "registry.h"
+
+namespace nodescope {
+
+std::span<const Rule* const> all_rules() {
+  static const std::array<const Rule*, 1> kRules = {
+      &rules::security_code_injection(),
+  };
+  return kRules;
+}
+
+}  // namespace nodescope
