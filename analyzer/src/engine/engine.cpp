@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -304,6 +305,10 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
   std::vector<FileOutcome> outcomes(files.size());
   const unsigned jobs = options.jobs != 0 ? options.jobs
                                           : std::max(1u, std::thread::hardware_concurrency());
+  // More workers than cores is allowed (users ask for --jobs 8 on 2 cores); lift TBB's default
+  // cap for this scan so it neither ignores the request nor prints a warning.
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
+                            std::max<std::size_t>(jobs, tbb::this_task_arena::max_concurrency()));
   tbb::task_arena arena(static_cast<int>(jobs));
   tbb::enumerable_thread_specific<parse::Parser> parsers;
   arena.execute([&] {

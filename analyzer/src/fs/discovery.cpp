@@ -282,8 +282,8 @@ void Walker::locate_repository() {
     dir = slash == 0 ? std::string("/") : dir.substr(0, slash);
   }
   if (anchor_ != root_) {
-    const std::optional<std::string> below = rel_under(anchor_, root_);
-    for (std::string_view c : split_rel(below.value_or(""))) root_prefix_.emplace_back(c);
+    const std::string below = rel_under(anchor_, root_).value_or("");
+    for (std::string_view c : split_rel(below)) root_prefix_.emplace_back(c);
   }
 }
 
