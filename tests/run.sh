@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds nodescope and runs every test: the Release tree first, then a Debug tree with
+# AddressSanitizer + UndefinedBehaviorSanitizer and line coverage, whose coverage of analyzer/,
+# rules/ and reports/ is printed at the end. Installs what is missing (via analyzer/tools/build.sh).
+# Ends with one line "tests: N passed, M failed" over both trees; exits non-zero on any failure.
+# Usage: tests/run.sh [--quick]   (--quick: Release tree only, no sanitizers or coverage)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+passed=0
+failed=0
+status=0
+run_ctest() {  # run_ctest BUILD_DIR LABEL
+  local log
+  log="$(mktemp)"
+  echo "== ctest ($2) =="
+  if ctest --test-dir "$1" --output-on-failure -j "$jobs" --timeout 600 2>&1 | tee "$log"; then :; fi
+  local line p f
+  line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+  if [ -z "$line" ]; then
+    echo "nodescope: ctest ($2) produced no summary" >&2
+    status=1
+  else
+    f="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+    p="$(( $(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line") - f ))"
+    passed=$((passed + p))
+    failed=$((failed + f))
+    [ "$f" -eq 0 ] || status=1
+  fi
+  rm -f "$log"
+}
+
+analyzer/tools/build.sh build
+run_ctest build release
+
+if [ "$quick" -eq 0 ]; then
+  analyzer/tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \
+    "-DNODESCOPE_SANITIZE=address;undefined" -DNODESCOPE_COVERAGE=ON -DNODESCOPE_BUILD_BENCH=OFF
+  find build-asan -name '*.gcda' -delete
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_ctest build-asan "asan+ubsan"
+  echo "== line coverage (analyzer/, rules/, reports/) =="
+  gcovr --root "$repo" --object-directory build-asan --filter "$repo/analyzer/" \
+    --filter "$repo/rules/" --filter "$repo/reports/" --exclude "$repo/analyzer/third_party/" \
+    --exclude-throw-branches --print-summary --txt /dev/null 2>/dev/null | grep -E '^(lines|functions|branches):' || \
+    echo "gcovr: no coverage data"
+fi
+
+echo "tests: $passed passed, $failed failed"
+exit "$status"
