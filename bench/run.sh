@@ -154,6 +154,8 @@ run_scan() {
   fi
 }
 
+# Other work on the machine skews every number; the load before the run goes into RESULTS.md.
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 runs="${out_dir}/runs.tsv"
 printf 'package\tjobs\tmode\trepeat\twall_s\tuser_s\tsys_s\tmax_rss_kb\n' >"${runs}"
 for flat in "${packages[@]}"; do
@@ -196,4 +198,5 @@ done
 version="$({ "${binary}" --version 2>&1 || true; } | head -n 5 | tr '\n' ' ' | sed 's/ *$//')"
 python3 "${bench_dir}/summarize.py" --manifest "${manifest}" --runs "${runs}" \
   --stats-dir "${out_dir}" --binary "${binary}" --version "${version}" --repeat "${repeat}" \
-  --jobs "${jobs_list[@]}" --results "${results}" --raw "${out_dir}/results.json"
+  --load-before "${load_before}" --jobs "${jobs_list[@]}" --results "${results}" \
+  --raw "${out_dir}/results.json"

@@ -170,6 +170,7 @@ def main() -> None:
     parser.add_argument("--binary", type=Path, required=True)
     parser.add_argument("--version", default="")
     parser.add_argument("--repeat", type=int, required=True)
+    parser.add_argument("--load-before", default="unknown")
     parser.add_argument("--jobs", type=int, nargs="+", required=True)
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--raw", type=Path, required=True)
@@ -261,6 +262,7 @@ def main() -> None:
         "binary": shown_binary,
         "source": source_revision(),
         "repeat": args.repeat,
+        "load_average_before": args.load_before,
         "budget": BUDGET,
         "machine": machine,
     }
@@ -297,6 +299,8 @@ def main() -> None:
     md.append(f"- OS: {machine['os']}")
     md.append(f"- Compiler: {machine['compiler']}")
     md.append(f"- Build type: {machine['build_type']}")
+    md.append(f"- Load average before the run (1, 5, 15 min): {args.load_before} "
+              "(anything near the CPU count or above means the numbers are noisy)")
     md.append(f"- Method: `nodescope scan <package> --jobs J --format json --output /dev/null "
               f"--no-default-excludes --fail-on none [--parse-only]`; median of {args.repeat} runs "
               "for wall and CPU time, largest peak RSS of those runs.\n")

@@ -112,12 +112,27 @@ TEST(LanguageOf, Extensions) {
 }
 
 TEST(IsProjectFile, Names) {
-  for (std::string_view yes :
-       {"package.json", "tsconfig.json", "tsconfig.build.json", "jsconfig.json",
-        "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
-        ".nvmrc", ".node-version", ".tool-versions", "Dockerfile", "Dockerfile.prod",
-        "docker-compose.yml", "docker-compose.override.yaml", "compose.yaml", "Procfile",
-        "ecosystem.config.js", "ecosystem.config.cjs", ".nodescope.json"}) {
+  for (std::string_view yes : {"package.json",
+                               "tsconfig.json",
+                               "tsconfig.build.json",
+                               "jsconfig.json",
+                               "package-lock.json",
+                               "npm-shrinkwrap.json",
+                               "yarn.lock",
+                               "pnpm-lock.yaml",
+                               "bun.lock",
+                               ".nvmrc",
+                               ".node-version",
+                               ".tool-versions",
+                               "Dockerfile",
+                               "Dockerfile.prod",
+                               "docker-compose.yml",
+                               "docker-compose.override.yaml",
+                               "compose.yaml",
+                               "Procfile",
+                               "ecosystem.config.js",
+                               "ecosystem.config.cjs",
+                               ".nodescope.json"}) {
     EXPECT_TRUE(is_project_file(yes)) << yes;
   }
   for (std::string_view no : {"package.json5", "tsconfig.yaml", "index.js", "docker-compose.json",
@@ -286,8 +301,7 @@ TEST(Discovery, MutualAndSelfSymlinkLoops) {
   t.link("self.js", "self.js");
   const DiscoveryResult r = discover_ok(t.root(), {t.root()});
   EXPECT_EQ(sources(r), (Strings{"a.js"}));
-  EXPECT_EQ(diags(r),
-            (Strings{"self.js symlink-loop", "x symlink-loop", "y symlink-loop"}));
+  EXPECT_EQ(diags(r), (Strings{"self.js symlink-loop", "x symlink-loop", "y symlink-loop"}));
 }
 
 TEST(Discovery, FolderLinksEachWalkedOnce) {
@@ -329,7 +343,8 @@ TEST(Discovery, SymlinksInsideRootAreFollowedAndDeduplicated) {
 
   // The same file through a link is kept once: the first path in sorted order.
   const DiscoveryResult all = discover_ok(t.root(), {t.root()});
-  EXPECT_EQ(sources(all), (Strings{"alias.js", "lib/util.js", "releases/v2/main.js", "src/app.js"}));
+  EXPECT_EQ(sources(all),
+            (Strings{"alias.js", "lib/util.js", "releases/v2/main.js", "src/app.js"}));
   EXPECT_EQ(all.sources[0].size, 5u);
   EXPECT_EQ(diags(all), (Strings{"current symlink-loop", "src/shared symlink-loop"}));
 
@@ -440,17 +455,17 @@ TEST(Discovery, RelativeInputsAndRootThroughASymlink) {
 
 TEST(Discovery, DeterministicAcrossRuns) {
   TempTree t;
-  for (int i = 0; i < 50; ++i) t.file("d" + std::to_string(i % 7) + "/f" + std::to_string(i) + ".js");
+  for (int i = 0; i < 50; ++i)
+    t.file("d" + std::to_string(i % 7) + "/f" + std::to_string(i) + ".js");
   t.link("d0/link", "../d3");
   const DiscoveryResult a = discover_ok(t.root(), {t.root()});
   const DiscoveryResult b = discover_ok(t.root(), {t.root()});
   EXPECT_EQ(sources(a), sources(b));
   EXPECT_EQ(diags(a), diags(b));
   EXPECT_EQ(a.sources.size(), 50u);
-  EXPECT_TRUE(std::is_sorted(a.sources.begin(), a.sources.end(),
-                             [](const SourceEntry& x, const SourceEntry& y) {
-                               return x.rel_path < y.rel_path;
-                             }));
+  EXPECT_TRUE(std::is_sorted(
+      a.sources.begin(), a.sources.end(),
+      [](const SourceEntry& x, const SourceEntry& y) { return x.rel_path < y.rel_path; }));
 }
 
 }  // namespace

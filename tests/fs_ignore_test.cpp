@@ -89,8 +89,10 @@ TEST(IgnoreMatch, EscapesCommentsAndSpaces) {
       {"foo\\ ", "foo", false, kNone},
       {"foo\\", "foo", false, kNone},  // a trailing backslash never matches
       {"  \n\n# only comments\n", "x", false, kNone},
-      {"a\r\nb\r\n", "b", false, kIgn},           // CRLF files
-      {"\xEF\xBB\xBF" "foo", "foo", false, kIgn},  // UTF-8 BOM
+      {"a\r\nb\r\n", "b", false, kIgn},  // CRLF files
+      {"\xEF\xBB\xBF"
+       "foo",
+       "foo", false, kIgn},  // UTF-8 BOM
   });
 }
 

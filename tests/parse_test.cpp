@@ -54,6 +54,18 @@ TEST(Source, RefusesWithReasons) {
   EXPECT_EQ(classify("g.js", "0123456789ABC", limits)->kind, "too-large");
 }
 
+TEST(Source, InlineSourceMapDoesNotMakeAFileMinified) {
+  // Babel/tsc output: ordinary code, then one huge base64 source-map comment line.
+  std::string compiled;
+  for (int i = 0; i < 50; ++i) compiled += "var a" + std::to_string(i) + " = require('x');\n";
+  const std::string map = "//# sourceMappingURL=data:application/json;base64," + std::string(60'000, 'Q');
+  EXPECT_FALSE(classify("lib/Auth.js", compiled + map, SourceLimits{}).has_value());
+  EXPECT_FALSE(classify("lib/Auth.js", compiled + map + "\n", SourceLimits{}).has_value());
+  // ...but a minified body with a source map is still minified.
+  EXPECT_EQ(classify("lib/b.js", std::string(20'000, 'a') + "\n" + map, SourceLimits{})->kind,
+            "skipped-minified");
+}
+
 TEST(Source, SkipsUtf8Bom) {
   auto loaded = load_source("bom.js", "", std::string("\xEF\xBB\xBF" "eval(x);"), SourceLimits{});
   ASSERT_TRUE(std::holds_alternative<LoadedSource>(loaded));

@@ -174,7 +174,8 @@ struct Entry {
 
 class Walker {
  public:
-  Walker(std::string root, const DiscoveryOptions& options) : root_(std::move(root)), options_(options) {}
+  Walker(std::string root, const DiscoveryOptions& options)
+      : root_(std::move(root)), options_(options) {}
 
   void locate_repository();
   // Returns false (with `error` set) when the input stops the scan.
@@ -187,7 +188,8 @@ class Walker {
   std::vector<std::string_view> components_of(std::string_view rel) const;
   bool excluded_dir_name(std::string_view name) const;
   void diagnose(std::string file, std::string_view kind, std::string message) {
-    diagnostics_.push_back(Diagnostic{std::move(file), std::string(kind), std::move(message), 0, 0});
+    diagnostics_.push_back(
+        Diagnostic{std::move(file), std::string(kind), std::move(message), 0, 0});
   }
   std::shared_ptr<const IgnoreLevel> load_level(const std::string& abs_folder, std::size_t depth,
                                                 const std::string& diag_prefix, bool try_git,
@@ -208,9 +210,9 @@ class Walker {
 
   std::string root_;  // canonical, no trailing slash (except "/")
   const DiscoveryOptions& options_;
-  std::string anchor_;                          // repository top, or the root outside a repo
-  std::vector<std::string> root_prefix_;        // the root's components below the anchor
-  std::optional<IgnoreFile> repo_exclude_;      // .git/info/exclude
+  std::string anchor_;                      // repository top, or the root outside a repo
+  std::vector<std::string> root_prefix_;    // the root's components below the anchor
+  std::optional<IgnoreFile> repo_exclude_;  // .git/info/exclude
   std::unordered_map<std::string, std::shared_ptr<const IgnoreLevel>> levels_;  // by abs folder
   std::unordered_set<FileId, FileIdHash> visited_dirs_;
   std::deque<LinkedDir> linked_;
@@ -249,8 +251,8 @@ void Walker::locate_repository() {
         int err = 0;
         if (read_small_file(dot_git, text, err) == ReadStatus::kOk && text.starts_with("gitdir:")) {
           std::string target(text.substr(7));
-          while (!target.empty() && (target.back() == '\n' || target.back() == '\r' ||
-                                     target.back() == ' ')) {
+          while (!target.empty() &&
+                 (target.back() == '\n' || target.back() == '\r' || target.back() == ' ')) {
             target.pop_back();
           }
           while (!target.empty() && target.front() == ' ') target.erase(0, 1);
@@ -416,7 +418,8 @@ void Walker::drain(std::vector<DirTask>& stack) {
 
 void Walker::walk_dir(DirTask task, std::vector<DirTask>& stack) {
   const std::string abs = abs_of(task.rel);
-  const int fd = ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (task.follow ? 0 : O_NOFOLLOW));
+  const int fd =
+      ::open(abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (task.follow ? 0 : O_NOFOLLOW));
   if (fd < 0) {
     const int err = errno;
     if (err == ENOENT) return;  // vanished since it was listed
@@ -465,7 +468,8 @@ void Walker::walk_dir(DirTask task, std::vector<DirTask>& stack) {
   std::vector<std::string_view> components = components_of(task.rel);
   std::shared_ptr<const IgnoreChain> chain = task.parent_chain;
   if (options_.use_ignore_files && (has_git_ignore || has_tool_ignore)) {
-    if (auto level = load_level(abs, components.size(), task.rel, has_git_ignore, has_tool_ignore)) {
+    if (auto level =
+            load_level(abs, components.size(), task.rel, has_git_ignore, has_tool_ignore)) {
       chain = push_level(chain, level);
     }
   }
@@ -506,8 +510,9 @@ void Walker::walk_dir(DirTask task, std::vector<DirTask>& stack) {
           take_file(rel, st, task.via_symlink);
         } else {
           // FIFOs and devices are never opened: reading one could block the scan forever.
-          diagnose(rel, diag::kNotAFile,
-                   "is " + std::string(special_kind(st.st_mode)) + ", not a regular file; not read");
+          diagnose(
+              rel, diag::kNotAFile,
+              "is " + std::string(special_kind(st.st_mode)) + ", not a regular file; not read");
         }
       }
     }
@@ -564,8 +569,9 @@ void Walker::handle_symlink(int dir_fd, const Entry& entry, const std::string& r
   } else if (S_ISREG(st.st_mode)) {
     take_file(rel, st, true);
   } else {
-    diagnose(rel, diag::kNotAFile,
-             "leads to " + std::string(special_kind(st.st_mode)) + ", not a regular file; not read");
+    diagnose(
+        rel, diag::kNotAFile,
+        "leads to " + std::string(special_kind(st.st_mode)) + ", not a regular file; not read");
   }
 }
 
@@ -656,7 +662,8 @@ Expected<DiscoveryResult> discover_impl(const stdfs::path& root,
     const int fd = ::open(canonical_root->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       err = errno;
-      if (err == ENOTDIR) return Error{shown_root + ": the scan root is not a folder; pass a folder"};
+      if (err == ENOTDIR)
+        return Error{shown_root + ": the scan root is not a folder; pass a folder"};
       return Error{shown_root + ": cannot read the scan root (" + errno_text(err) +
                    "); check its permissions"};
     }
@@ -735,9 +742,9 @@ std::optional<Language> language_of(std::string_view path) {
 
 bool is_project_file(std::string_view name) {
   static constexpr std::string_view kExact[] = {
-      "package.json",    "jsconfig.json", "package-lock.json", "npm-shrinkwrap.json",
-      "yarn.lock",       "pnpm-lock.yaml", "bun.lock",         ".nvmrc",
-      ".node-version",   ".tool-versions", "Procfile",         ".nodescope.json"};
+      "package.json",  "jsconfig.json",  "package-lock.json", "npm-shrinkwrap.json",
+      "yarn.lock",     "pnpm-lock.yaml", "bun.lock",          ".nvmrc",
+      ".node-version", ".tool-versions", "Procfile",          ".nodescope.json"};
   for (std::string_view exact : kExact) {
     if (name == exact) return true;
   }

@@ -4,7 +4,7 @@
 // no folders (discovery.cpp does both) and knows nothing about which file names are ignore files.
 // The matcher is hand-written rather than RE2: gitignore globs work per path segment with `**`
 // spanning segments, which a small segment matcher states directly, whereas a regex translation
-// adds an escaping layer to get wrong; literal and `*.ext` patterns (most of them) take a fast path.
+// adds an escaping layer to get wrong. Literal and `*.ext` patterns (most) take a fast path.
 #pragma once
 
 #include <cstddef>

@@ -26,6 +26,10 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+bool is_source_map_comment(std::string_view line) {
+  return line.substr(0, 21) == "//# sourceMappingURL=" || line.substr(0, 21) == "//@ sourceMappingURL=";
+}
+
 }  // namespace
 
 std::optional<Diagnostic> classify(const std::string& rel_path, std::string_view text,
@@ -51,14 +55,20 @@ std::optional<Diagnostic> classify(const std::string& rel_path, std::string_view
   }
   std::size_t lines = 0;
   std::size_t longest = 0;
+  std::size_t measured = 0;  // bytes of the lines that count
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end) {
     const void* hit = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
     const char* line_end = hit ? static_cast<const char*>(hit) : end;
-    longest = std::max<std::size_t>(longest, static_cast<std::size_t>(line_end - p));
-    ++lines;
+    const std::string_view line(p, static_cast<std::size_t>(line_end - p));
     p = line_end + 1;
+    // Compilers (Babel, tsc) append an inline source map as one huge comment line; the code
+    // above it is ordinary, so that line does not make a file "minified".
+    if (is_source_map_comment(line)) continue;
+    longest = std::max(longest, line.size());
+    measured += line.size() + 1;
+    ++lines;
   }
   if (longest > limits.minified_line_bytes) {
     return make(rel_path, diag::kSkippedMinified,
@@ -66,10 +76,10 @@ std::optional<Diagnostic> classify(const std::string& rel_path, std::string_view
                             longest, limits.minified_line_bytes));
   }
   // Small files can have a few long lines legitimately; judge the average only past 4 KiB.
-  if (lines > 0 && text.size() > 4096 && text.size() / lines > limits.minified_average_line) {
+  if (lines > 0 && measured > 4096 && measured / lines > limits.minified_average_line) {
     return make(rel_path, diag::kSkippedMinified,
                 fmt::format("average line length {} bytes (over {}): looks minified; skipped",
-                            text.size() / lines, limits.minified_average_line));
+                            measured / lines, limits.minified_average_line));
   }
   return std::nullopt;
 }
