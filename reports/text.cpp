@@ -1,7 +1,7 @@
 // Text reporters (see reports.h): the terminal view, grouped by file as ESLint's default
 // formatter does, so people who read lint output read this without learning anything.
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "nodescope/reports/reports.h"
 
@@ -64,20 +64,21 @@ std::string to_text(const ScanResult& result, const TextOptions& options) {
   }
   const std::uint64_t total = counts[0] + counts[1] + counts[2];
   const std::string summary =
-      total == 0 ? std::string("No problems found")
-                 : fmt::format("{} ({}, {}, {})", plural(total, "problem"),
-                               plural(counts[2], "error"), plural(counts[1], "warning"),
-                               plural(counts[0], "note"));
+      total == 0
+          ? std::string("No problems found")
+          : fmt::format("{} ({}, {}, {})", plural(total, "problem"), plural(counts[2], "error"),
+                        plural(counts[1], "warning"), plural(counts[0], "note"));
   out += style.paint(total == 0 ? "32" : (counts[2] ? "31" : "33"), summary);
   out += fmt::format(" in {} ({} parsed, {} skipped).\n", plural(result.stats.files, "file"),
                      result.stats.parsed, result.stats.skipped);
   if (options.show_timings) {
     const double secs = result.timings.total_ms / 1000.0;
     const double mb = static_cast<double>(result.stats.bytes) / (1024.0 * 1024.0);
-    out += fmt::format("Scanned {:.1f} MB in {:.2f} s ({:.1f} MB/s): discovery {:.0f} ms, files "
-                       "{:.0f} ms, whole program {:.0f} ms.\n",
-                       mb, secs, secs > 0 ? mb / secs : 0.0, result.timings.discover_ms,
-                       result.timings.per_file_ms, result.timings.program_ms);
+    out += fmt::format(
+        "Scanned {:.1f} MB in {:.2f} s ({:.1f} MB/s): discovery {:.0f} ms, files "
+        "{:.0f} ms, whole program {:.0f} ms.\n",
+        mb, secs, secs > 0 ? mb / secs : 0.0, result.timings.discover_ms,
+        result.timings.per_file_ms, result.timings.program_ms);
   }
   return out;
 }
@@ -90,8 +91,8 @@ std::string rules_to_text(std::span<const Rule* const> rules) {
     const RuleMeta& m = r->meta();
     std::string cwe;
     for (int c : m.cwe) cwe += fmt::format("{}CWE-{}", cwe.empty() ? "" : ",", c);
-    out += fmt::format("{:<{}}  {:<7}  {:<9}  {}\n", m.id, width, to_string(m.severity),
-                       cwe, m.summary);
+    out += fmt::format("{:<{}}  {:<7}  {:<9}  {}\n", m.id, width, to_string(m.severity), cwe,
+                       m.summary);
   }
   return out;
 }

@@ -109,6 +109,20 @@ TEST(Cli, FileArgumentsAreRelativeToTheCurrentFolder) {
   EXPECT_NE(r.out.find("\"files\": 2"), std::string::npos);
 }
 
+TEST(Cli, FileOutsideTheCurrentFolder) {
+  TempDir tmp;
+  const auto file = tmp.write("svc/handler.js", "eval(process.argv[2]);\n");
+  const std::string elsewhere = "cd " + quote(source_dir().string()) + " && ";
+  auto r =
+      run_command(elsewhere + quote(binary()) + " scan " + quote(file.string()) + " --format json");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("\"file\": \"handler.js\""), std::string::npos) << r.out;
+  auto two = run_command(elsewhere + quote(binary()) + " scan " + quote(file.string()) + " " +
+                         quote((tmp.path() / "svc").string()) + "/../svc/handler.js --format json");
+  EXPECT_EQ(two.exit_code, 1) << two.out;
+  EXPECT_NE(two.out.find("\"files\": 1"), std::string::npos) << two.out;
+}
+
 TEST(Cli, RulesListing) {
   auto text = ns("rules");
   EXPECT_EQ(text.exit_code, 0);
@@ -123,10 +137,14 @@ TEST(Cli, RulesListing) {
 // The hostile tree: every entry must end in a diagnostic or a clean analysis, never a crash, and
 // the exit code must reflect findings only.
 void write_hostile_tree(const TempDir& tmp) {
-  tmp.write("binary.js", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0", 12));
+  tmp.write("binary.js", std::string("\x7f"
+                                     "ELF\x02\x01\x01\0\0\0\0",
+                                     12));
   tmp.write("latin1.js", "const s = 'caf\xe9';\n");
   tmp.write("nul.js", std::string("const a = 1;\0\n", 14));
-  tmp.write("bom.js", "\xEF\xBB\xBF" "module.exports = 1;\n");
+  tmp.write("bom.js",
+            "\xEF\xBB\xBF"
+            "module.exports = 1;\n");
   tmp.write("crlf.js", "const a = 1;\r\nmodule.exports = a;\r\n");
   tmp.write("empty.js", "");
   tmp.write("vendor/bundle.js", "!function(){" + std::string(5 * 1024 * 1024, 'a') + "}();");
@@ -151,7 +169,8 @@ TEST(Cli, HostileTreeFinishesWithDiagnostics) {
   // Copy the array out first: value() of a temporary result would dangle in a range-for.
   const simdjson::dom::array diagnostics = doc["diagnostics"].get_array().value();
   for (auto d : diagnostics) {
-    kinds[std::string(d["file"].get_string().value())] = std::string(d["kind"].get_string().value());
+    kinds[std::string(d["file"].get_string().value())] =
+        std::string(d["kind"].get_string().value());
   }
   EXPECT_EQ(kinds["binary.js"], "binary");
   EXPECT_EQ(kinds["latin1.js"], "not-utf8");

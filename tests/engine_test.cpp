@@ -31,14 +31,19 @@ const Diagnostic* find_diag(const ScanResult& r, std::string_view file) {
 
 std::vector<InputFile> hostile_files() {
   std::vector<InputFile> files;
-  files.push_back(mem("binary.js", std::string("\x7f" "ELF\0\0\x01\x02", 8)));
+  files.push_back(mem("binary.js", std::string("\x7f"
+                                               "ELF\0\0\x01\x02",
+                                               8)));
   files.push_back(mem("nul.js", std::string("const a = 1;\0\0eval(x);", 22)));
   files.push_back(mem("latin1.js", "const s = 'caf\xe9'; eval(x);"));
-  files.push_back(mem("bom.js", "\xEF\xBB\xBF" "eval(x);\n"));
+  files.push_back(mem("bom.js",
+                      "\xEF\xBB\xBF"
+                      "eval(x);\n"));
   files.push_back(mem("crlf.js", "// a\r\n// b\r\neval(x);\r\n"));
   files.push_back(mem("empty.js", ""));
   files.push_back(mem("bundle.js", "var a=1;" + std::string(5 * 1024 * 1024, ';')));
-  files.push_back(mem("deep.js", "x = " + std::string(100'000, '[') + std::string(100'000, ']') + ";"));
+  files.push_back(
+      mem("deep.js", "x = " + std::string(100'000, '[') + std::string(100'000, ']') + ";"));
   std::string deep_lines;
   for (int i = 0; i < 100'000; ++i) deep_lines += "(\n";
   files.push_back(mem("deep-lines.js", deep_lines));
@@ -161,7 +166,8 @@ class BindingProbe final : public Rule {
   }
 
  private:
-  RuleMeta meta_{.id = "test/bindings", .summary = "probe", .cwe = {}, .tags = {}, .node_kinds = {}};
+  RuleMeta meta_{
+      .id = "test/bindings", .summary = "probe", .cwe = {}, .tags = {}, .node_kinds = {}};
 };
 
 TEST(Facts, ImportBindings) {
@@ -179,9 +185,9 @@ TEST(Facts, ImportBindings) {
   std::vector<std::string> got;
   for (const auto& f : r.findings) got.push_back(f.message);
   std::sort(got.begin(), got.end());
-  EXPECT_EQ(got, (std::vector<std::string>{"a=vm#", "b=node:vm#Script", "c=node:vm#c", "d=m#x",
-                                           "e=e-mod#default", "f=f-mod#*", "g=g-mod#g0",
-                                           "h=h-mod#"}));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"a=vm#", "b=node:vm#Script", "c=node:vm#c", "d=m#x",
+                                      "e=e-mod#default", "f=f-mod#*", "g=g-mod#g0", "h=h-mod#"}));
 }
 
 }  // namespace

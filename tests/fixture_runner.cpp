@@ -39,8 +39,8 @@ struct Expectation {
   Kind kind;
   std::string rule;
   std::string file;
-  std::uint32_t line;           // target line
-  std::uint32_t comment_line;   // where the annotation is
+  std::uint32_t line;          // target line
+  std::uint32_t comment_line;  // where the annotation is
 };
 
 struct Fixture {
@@ -72,7 +72,8 @@ std::vector<std::string> split_ids(const std::string& list) {
 
 // Finds annotations, blanks them in `text`, and returns them with their target lines.
 std::vector<Expectation> take_annotations(const std::string& file, std::string& text) {
-  static const RE2 kLine(R"((//|/\*)\s*(todo-expect-not|todo-expect|expect-not|expect):\s*([A-Za-z0-9_/,\s-]+?)\s*(\*/\s*\}?)?\s*$)");
+  static const RE2 kLine(
+      R"((//|/\*)\s*(todo-expect-not|todo-expect|expect-not|expect):\s*([A-Za-z0-9_/,\s-]+?)\s*(\*/\s*\}?)?\s*$)");
   std::vector<Expectation> out;
   std::vector<std::string_view> lines;
   std::vector<std::size_t> starts;
@@ -105,7 +106,8 @@ std::vector<Expectation> take_annotations(const std::string& file, std::string& 
     // A JSX {/* ... */} annotation: blank the braces too.
     const std::size_t brace = line.rfind('{', start);
     if (opener == "/*" && brace != std::string_view::npos &&
-        line.substr(brace + 1, start - brace - 1).find_first_not_of(" \t") == std::string_view::npos) {
+        line.substr(brace + 1, start - brace - 1).find_first_not_of(" \t") ==
+            std::string_view::npos) {
       blank_from = brace;
     }
     const std::string_view before = line.substr(0, blank_from);
@@ -177,8 +179,8 @@ std::vector<std::string> run_fixture(Fixture fx, const std::string& only_rule, u
   }
   for (const auto& d : one.diagnostics) {
     if (d.kind != "parse-error") continue;
-    failures.push_back(d.file + ":" + std::to_string(d.line) + ": fixture does not parse: " +
-                       d.message);
+    failures.push_back(d.file + ":" + std::to_string(d.line) +
+                       ": fixture does not parse: " + d.message);
   }
   // (file, line, rule) -> count of findings
   std::map<std::tuple<std::string, std::uint32_t, std::string>, std::vector<const Finding*>> found;
@@ -202,16 +204,14 @@ std::vector<std::string> run_fixture(Fixture fx, const std::string& only_rule, u
         break;
       case Kind::kExpectNot:
         if (present) {
-          failures.push_back(where + "expect-not " + e.rule + " on line " +
-                             std::to_string(e.line) + ", but it was reported: " +
-                             found[key].front()->message);
+          failures.push_back(where + "expect-not " + e.rule + " on line " + std::to_string(e.line) +
+                             ", but it was reported: " + found[key].front()->message);
         }
         break;
       case Kind::kTodoExpect:
         if (present) {
           failures.push_back(where + "todo-expect " + e.rule + " on line " +
-                             std::to_string(e.line) +
-                             " now passes: promote it to `expect:`");
+                             std::to_string(e.line) + " now passes: promote it to `expect:`");
           accounted.insert(key);
         }
         break;

@@ -58,7 +58,8 @@ TEST(Source, InlineSourceMapDoesNotMakeAFileMinified) {
   // Babel/tsc output: ordinary code, then one huge base64 source-map comment line.
   std::string compiled;
   for (int i = 0; i < 50; ++i) compiled += "var a" + std::to_string(i) + " = require('x');\n";
-  const std::string map = "//# sourceMappingURL=data:application/json;base64," + std::string(60'000, 'Q');
+  const std::string map =
+      "//# sourceMappingURL=data:application/json;base64," + std::string(60'000, 'Q');
   EXPECT_FALSE(classify("lib/Auth.js", compiled + map, SourceLimits{}).has_value());
   EXPECT_FALSE(classify("lib/Auth.js", compiled + map + "\n", SourceLimits{}).has_value());
   // ...but a minified body with a source map is still minified.
@@ -67,14 +68,17 @@ TEST(Source, InlineSourceMapDoesNotMakeAFileMinified) {
 }
 
 TEST(Source, SkipsUtf8Bom) {
-  auto loaded = load_source("bom.js", "", std::string("\xEF\xBB\xBF" "eval(x);"), SourceLimits{});
+  auto loaded = load_source("bom.js", "",
+                            std::string("\xEF\xBB\xBF"
+                                        "eval(x);"),
+                            SourceLimits{});
   ASSERT_TRUE(std::holds_alternative<LoadedSource>(loaded));
   EXPECT_EQ(std::get<LoadedSource>(loaded).text(), "eval(x);");
 }
 
 TEST(Source, UnreadableFileIsADiagnostic) {
-  auto loaded = load_source("missing.js", "/nonexistent/nodescope/missing.js", std::nullopt,
-                            SourceLimits{});
+  auto loaded =
+      load_source("missing.js", "/nonexistent/nodescope/missing.js", std::nullopt, SourceLimits{});
   ASSERT_TRUE(std::holds_alternative<Diagnostic>(loaded));
   EXPECT_EQ(std::get<Diagnostic>(loaded).kind, "unreadable");
 }
@@ -87,14 +91,16 @@ TEST(Parser, ParsesAllThreeGrammars) {
   auto ts = p.parse(Language::kTypeScript, "let a: number = 1 as number;", std::chrono::seconds(5));
   ASSERT_TRUE(ts.tree);
   EXPECT_FALSE(ts_node_has_error(ts_tree_root_node(ts.tree.get())));
-  auto tsx = p.parse(Language::kTsx, "const a = <T,>(x: T) => <b>{x}</b>;", std::chrono::seconds(5));
+  auto tsx =
+      p.parse(Language::kTsx, "const a = <T,>(x: T) => <b>{x}</b>;", std::chrono::seconds(5));
   ASSERT_TRUE(tsx.tree);
   EXPECT_FALSE(ts_node_has_error(ts_tree_root_node(tsx.tree.get())));
 }
 
 TEST(Parser, DeadlineCancelsAndParserStaysUsable) {
   std::string big;
-  for (int i = 0; i < 40'000; ++i) big += "function f" + std::to_string(i) + "(a) { return a + 1; }\n";
+  for (int i = 0; i < 40'000; ++i)
+    big += "function f" + std::to_string(i) + "(a) { return a + 1; }\n";
   Parser p;
   auto slow = p.parse(Language::kJavaScript, big, std::chrono::milliseconds(0));
   EXPECT_FALSE(slow.tree);

@@ -53,7 +53,9 @@ void check_golden(const std::string& name, const std::string& actual) {
   EXPECT_EQ(testing::read_file(path), actual) << "golden " << name << " differs";
 }
 
-TEST(Reports, JsonGolden) { check_golden("scan.json", to_json(canned(), ToolInfo{"nodescope", "9.9.9"})); }
+TEST(Reports, JsonGolden) {
+  check_golden("scan.json", to_json(canned(), ToolInfo{"nodescope", "9.9.9"}));
+}
 
 TEST(Reports, TextGolden) { check_golden("scan.txt", to_text(canned(), TextOptions{})); }
 
@@ -63,7 +65,8 @@ TEST(Reports, TextGoldenColorAndTimings) {
 
 TEST(Reports, EmptyResult) {
   check_golden("empty.json", to_json(ScanResult{}, ToolInfo{"nodescope", "9.9.9"}));
-  EXPECT_EQ(to_text(ScanResult{}, TextOptions{}), "No problems found in 0 files (0 parsed, 0 skipped).\n");
+  EXPECT_EQ(to_text(ScanResult{}, TextOptions{}),
+            "No problems found in 0 files (0 parsed, 0 skipped).\n");
 }
 
 TEST(Reports, JsonIsIdenticalForIdenticalResults) {

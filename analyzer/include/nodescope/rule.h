@@ -26,8 +26,8 @@ struct RuleMeta {
   std::string_view summary;  // one sentence; also the first sentence of the rule's README
   Severity severity = Severity::kWarning;
   Confidence confidence = Confidence::kMedium;
-  std::span<const int> cwe;                   // CWE numbers; required for security/ rules
-  std::span<const std::string_view> tags;     // e.g. "security", "owasp-a03"
+  std::span<const int> cwe;                      // CWE numbers; required for security/ rules
+  std::span<const std::string_view> tags;        // e.g. "security", "owasp-a03"
   std::span<const std::string_view> node_kinds;  // tree-sitter node kinds for on_node
 };
 

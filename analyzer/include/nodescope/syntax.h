@@ -25,10 +25,9 @@ class SyntaxNode {
   std::uint32_t end_byte() const { return ts_node_end_byte(node_); }
 
   SyntaxNode parent() const { return SyntaxNode(ts_node_parent(node_)); }
-  SyntaxNode field(std::string_view name) const {
-    return SyntaxNode(
-        ts_node_child_by_field_name(node_, name.data(), static_cast<uint32_t>(name.size())));
-  }
+  // The child in a grammar field ("function", "arguments", ...). Field names are resolved to ids
+  // through a per-thread cache: tree-sitter's own lookup is a linear scan of names.
+  SyntaxNode field(std::string_view name) const;
   std::uint32_t child_count() const { return ts_node_child_count(node_); }
   SyntaxNode child(std::uint32_t i) const { return SyntaxNode(ts_node_child(node_, i)); }
   std::uint32_t named_child_count() const { return ts_node_named_child_count(node_); }

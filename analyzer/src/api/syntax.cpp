@@ -2,6 +2,9 @@
 // depth-limited: inputs can nest 100,000 levels deep and must not overflow the stack.
 #include "nodescope/syntax.h"
 
+#include <array>
+#include <cstring>
+
 namespace nodescope {
 namespace {
 
@@ -44,7 +47,44 @@ bool has_string_operand(const SyntaxNode& raw, int depth) {
   return false;
 }
 
+// Field name -> id for a grammar, cached per thread (no locks on the hot path). Entries keep a
+// copy of the name, so callers may pass any string, not only literals.
+TSFieldId field_id(const TSLanguage* language, std::string_view name) {
+  struct Entry {
+    const TSLanguage* language = nullptr;
+    std::array<char, 32> name{};
+    std::uint32_t length = 0;
+    TSFieldId id = 0;
+  };
+  constexpr std::size_t kSlots = 64;
+  thread_local std::array<Entry, kSlots> cache{};
+  thread_local std::size_t next = 0;
+  const auto length = static_cast<std::uint32_t>(name.size());
+  for (const Entry& e : cache) {
+    if (e.language == language && e.length == length &&
+        std::memcmp(e.name.data(), name.data(), length) == 0) {
+      return e.id;
+    }
+  }
+  const TSFieldId id = ts_language_field_id_for_name(language, name.data(), length);
+  if (length < sizeof(Entry::name) && language != nullptr) {
+    Entry& slot = cache[next++ % kSlots];
+    slot.language = language;
+    std::memcpy(slot.name.data(), name.data(), length);
+    slot.length = length;
+    slot.id = id;
+  }
+  return id;
+}
+
 }  // namespace
+
+SyntaxNode SyntaxNode::field(std::string_view name) const {
+  if (is_null()) return SyntaxNode();
+  const TSFieldId id = field_id(ts_node_language(node_), name);
+  if (id == 0) return SyntaxNode();
+  return SyntaxNode(ts_node_child_by_field_id(node_, id));
+}
 
 SyntaxNode SyntaxNode::unwrapped() const {
   SyntaxNode node = *this;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "engine/engine.h"
 #include "nodescope/reports/reports.h"
@@ -23,10 +23,11 @@ namespace {
 namespace stdfs = std::filesystem;
 
 std::string version_line() {
-  return fmt::format("nodescope {} (tree-sitter {}, tree-sitter-javascript {}, "
-                     "tree-sitter-typescript {})",
-                     NODESCOPE_VERSION, NODESCOPE_TREE_SITTER_VERSION,
-                     NODESCOPE_TS_JAVASCRIPT_VERSION, NODESCOPE_TS_TYPESCRIPT_VERSION);
+  return fmt::format(
+      "nodescope {} (tree-sitter {}, tree-sitter-javascript {}, "
+      "tree-sitter-typescript {})",
+      NODESCOPE_VERSION, NODESCOPE_TREE_SITTER_VERSION, NODESCOPE_TS_JAVASCRIPT_VERSION,
+      NODESCOPE_TS_TYPESCRIPT_VERSION);
 }
 
 reports::ToolInfo tool_info() { return reports::ToolInfo{"nodescope", NODESCOPE_VERSION}; }
@@ -41,8 +42,7 @@ bool want_color(bool to_file) {
 }
 
 // Writes `bytes` to `path`, or to `out` when path is empty. False (and a message) on failure.
-bool emit(const std::string& bytes, const std::string& path, std::ostream& out,
-          std::ostream& err) {
+bool emit(const std::string& bytes, const std::string& path, std::ostream& out, std::ostream& err) {
   if (path.empty()) {
     out << bytes;
     out.flush();
@@ -51,12 +51,45 @@ bool emit(const std::string& bytes, const std::string& path, std::ostream& out,
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (f) f << bytes;
   if (!f) {
-    err << fmt::format("nodescope: error: cannot write the report to '{}': {}; check that the "
-                       "folder exists and is writable\n",
-                       path, std::strerror(errno));
+    err << fmt::format(
+        "nodescope: error: cannot write the report to '{}': {}; check that the "
+        "folder exists and is writable\n",
+        path, std::strerror(errno));
     return false;
   }
   return true;
+}
+
+// The folder reported paths are relative to (ADR 0001): a single folder argument; otherwise the
+// current folder, as linters report the files they are given; or, when some input lies outside
+// the current folder, the deepest folder containing every input.
+stdfs::path choose_root(const std::vector<stdfs::path>& inputs) {
+  std::error_code ec;
+  const stdfs::path cwd = stdfs::current_path(ec);
+  if (inputs.size() == 1 && stdfs::is_directory(inputs[0], ec)) return inputs[0];
+  auto inside = [](const stdfs::path& dir, const stdfs::path& p) {
+    auto d = dir.begin();
+    auto q = p.begin();
+    for (; d != dir.end() && !d->empty(); ++d, ++q) {
+      if (q == p.end() || *d != *q) return false;
+    }
+    return true;
+  };
+  std::vector<stdfs::path> absolute;
+  bool all_inside = true;
+  for (const stdfs::path& in : inputs) {
+    // A missing input keeps the current folder as root, so discovery names it in its error.
+    if (!stdfs::exists(in, ec)) return cwd;
+    absolute.push_back(stdfs::weakly_canonical(stdfs::absolute(in, ec), ec).lexically_normal());
+    all_inside = all_inside && inside(cwd, absolute.back());
+  }
+  if (all_inside) return cwd;
+  stdfs::path common =
+      stdfs::is_directory(absolute[0], ec) ? absolute[0] : absolute[0].parent_path();
+  for (const stdfs::path& p : absolute) {
+    while (!inside(common, p) && common.has_relative_path()) common = common.parent_path();
+  }
+  return common;
 }
 
 struct ScanFlags {
@@ -76,11 +109,7 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   std::vector<stdfs::path> inputs;
   for (const std::string& p : flags.paths) inputs.emplace_back(p);
   if (inputs.empty()) inputs.emplace_back(".");
-  // One folder: paths are reported relative to it. Anything else: relative to the current folder,
-  // as linters report the files they are given.
-  std::error_code ec;
-  stdfs::path root = stdfs::current_path(ec);
-  if (inputs.size() == 1 && stdfs::is_directory(inputs[0], ec)) root = inputs[0];
+  const stdfs::path root = choose_root(inputs);
 
   engine::EngineOptions options;
   options.jobs = flags.jobs;
@@ -108,10 +137,11 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   if (!emit(bytes, flags.output, out, err)) return kExitError;
   if (flags.stats && flags.format != "text") {
     const auto& t = result->timings;
-    err << fmt::format("nodescope: {} files, {} bytes in {:.1f} ms (discovery {:.1f}, files "
-                       "{:.1f}, whole program {:.1f})\n",
-                       result->stats.files, result->stats.bytes, t.total_ms, t.discover_ms,
-                       t.per_file_ms, t.program_ms);
+    err << fmt::format(
+        "nodescope: {} files, {} bytes in {:.1f} ms (discovery {:.1f}, files "
+        "{:.1f}, whole program {:.1f})\n",
+        result->stats.files, result->stats.bytes, t.total_ms, t.discover_ms, t.per_file_ms,
+        t.program_ms);
   }
 
   if (flags.fail_on == "none") return kExitClean;
@@ -126,16 +156,19 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"nodescope: a fast static analyzer for Node.js backends (Express, Fastify, NestJS, "
-               "Koa, Hapi).",
-               "nodescope"};
+  CLI::App app{
+      "nodescope: a fast static analyzer for Node.js backends (Express, Fastify, NestJS, "
+      "Koa, Hapi).",
+      "nodescope"};
   app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.\n"
-             "Docs: README.md; rules: nodescope rules.");
+  app.footer(
+      "Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.\n"
+      "Docs: README.md; rules: nodescope rules.");
 
   ScanFlags scan;
-  CLI::App* scan_cmd = app.add_subcommand("scan", "Analyse files and folders (default: the current folder)");
+  CLI::App* scan_cmd =
+      app.add_subcommand("scan", "Analyse files and folders (default: the current folder)");
   scan_cmd->add_option("paths", scan.paths, "Files or folders to scan");
   scan_cmd->add_option("-f,--format", scan.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
@@ -146,12 +179,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd->add_option("--fail-on", scan.fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "note", "none"}))
       ->capture_default_str();
-  scan_cmd->add_option("--max-file-size", scan.max_file_size,
-                       "Skip files larger than this many bytes")
+  scan_cmd
+      ->add_option("--max-file-size", scan.max_file_size, "Skip files larger than this many bytes")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
       ->capture_default_str();
-  scan_cmd->add_option("--parse-timeout", scan.parse_timeout_ms,
-                       "Give up parsing one file after this many milliseconds")
+  scan_cmd
+      ->add_option("--parse-timeout", scan.parse_timeout_ms,
+                   "Give up parsing one file after this many milliseconds")
       ->check(CLI::Range(1u, 3'600'000u))
       ->capture_default_str();
   scan_cmd->add_flag("--no-default-excludes", scan.no_default_excludes,
@@ -178,8 +212,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
 
   if (*rules_cmd) {
-    const std::string bytes = rules_format == "json" ? reports::rules_to_json(all_rules(), tool_info())
-                                                     : reports::rules_to_text(all_rules());
+    const std::string bytes = rules_format == "json"
+                                  ? reports::rules_to_json(all_rules(), tool_info())
+                                  : reports::rules_to_text(all_rules());
     return emit(bytes, "", out, err) ? kExitClean : kExitError;
   }
   return run_scan(scan, out, err);

@@ -50,7 +50,11 @@ class FileContextImpl final : public FileContext {
  public:
   FileContextImpl(const InputFile& file, std::string_view source, const parse::LineIndex& lines,
                   std::span<const Rule* const> rules, FileOutcome& out)
-      : file_(file), source_(source), lines_(lines), rules_(rules), out_(out),
+      : file_(file),
+        source_(source),
+        lines_(lines),
+        rules_(rules),
+        out_(out),
         states_(rules.size()) {}
 
   void set_rule(std::size_t index) { rule_ = index; }
@@ -106,8 +110,8 @@ Diagnostic file_diagnostic(const std::string& file, std::string_view kind, std::
 // The single walk: pre-order over every node with a cursor (no recursion: trees can be 100,000
 // levels deep). Also finds the first syntax error for the diagnostic.
 void walk(TSTree* tree, const DispatchTable& table, Language language, std::string_view source,
-          const parse::LineIndex& lines, std::span<const Rule* const> rules,
-          FileContextImpl& ctx, FileOutcome& out, TSNode& first_error) {
+          const parse::LineIndex& lines, std::span<const Rule* const> rules, FileContextImpl& ctx,
+          FileOutcome& out, TSNode& first_error) {
   TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
   bool want_error = ts_node_has_error(ts_tree_root_node(tree));
   for (;;) {
@@ -156,7 +160,8 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   }
   const parse::LoadedSource& src = std::get<parse::LoadedSource>(loaded);
   const std::string_view text = src.text();
-  auto parsed = parser.parse(file.language, text, std::chrono::milliseconds(options.parse_timeout_ms));
+  auto parsed =
+      parser.parse(file.language, text, std::chrono::milliseconds(options.parse_timeout_ms));
   if (!parsed.tree) {
     out.diagnostics.push_back(file_diagnostic(
         file.rel_path, parsed.timed_out ? diag::kParseTimeout : diag::kInternalError,
@@ -242,8 +247,8 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
     limits.max_file_bytes = std::min<std::uint64_t>(options.max_file_bytes, 1u << 30);
     limits.minified_line_bytes = UINT32_MAX;
     limits.minified_average_line = UINT32_MAX;
-    auto loaded = parse::load_source(it->second->rel_path, it->second->abs_path,
-                                     it->second->content, limits);
+    auto loaded =
+        parse::load_source(it->second->rel_path, it->second->abs_path, it->second->content, limits);
     if (auto* src = std::get_if<parse::LoadedSource>(&loaded)) {
       const parse::LineIndex lines(src->text());
       for (Finding* f : list) f->line_hash = line_hash(lines.line_text(f->range.line));
@@ -253,8 +258,8 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 
 // Strict-JSON project files are validated up front so a broken one is named with its position
 // (later phases read dependencies and settings from them).
-void check_project_files(const std::vector<fs::ProjectFileEntry>& entries,
-                         std::uint64_t max_bytes, std::vector<Diagnostic>& out) {
+void check_project_files(const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes,
+                         std::vector<Diagnostic>& out) {
   for (const fs::ProjectFileEntry& e : entries) {
     const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
     if (name != "package.json" && name != ".nodescope.json") continue;
@@ -286,11 +291,10 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
   ScanResult result;
   std::sort(files.begin(), files.end(),
             [](const InputFile& a, const InputFile& b) { return a.rel_path < b.rel_path; });
-  files.erase(std::unique(files.begin(), files.end(),
-                          [](const InputFile& a, const InputFile& b) {
-                            return a.rel_path == b.rel_path;
-                          }),
-              files.end());
+  files.erase(
+      std::unique(files.begin(), files.end(),
+                  [](const InputFile& a, const InputFile& b) { return a.rel_path == b.rel_path; }),
+      files.end());
   // Content may be moved out during processing; keep a copy for the whole-program line lookup.
   std::vector<InputFile> index_files;
   index_files.reserve(files.size());
@@ -303,8 +307,8 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
 
   const DispatchTable table(rules);
   std::vector<FileOutcome> outcomes(files.size());
-  const unsigned jobs = options.jobs != 0 ? options.jobs
-                                          : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned jobs =
+      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   // More workers than cores is allowed (users ask for --jobs 8 on 2 cores); lift TBB's default
   // cap for this scan so it neither ignores the request nor prints a warning.
   tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
@@ -347,7 +351,8 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     std::move(out.findings.begin(), out.findings.end(), std::back_inserter(result.findings));
     std::move(out.diagnostics.begin(), out.diagnostics.end(), std::back_inserter(diagnostics));
     if (out.parsed && !options.parse_only) {
-      records.push_back(model::FileRecord{files[i].rel_path, files[i].language, std::move(out.facts)});
+      records.push_back(
+          model::FileRecord{files[i].rel_path, files[i].language, std::move(out.facts)});
     }
   }
   const model::Program program(std::move(records));
@@ -375,9 +380,8 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
   result.timings.program_ms = ms_since(t1);
 
   std::sort(result.findings.begin(), result.findings.end(), finding_less);
-  result.findings.erase(
-      std::unique(result.findings.begin(), result.findings.end(), same_finding),
-      result.findings.end());
+  result.findings.erase(std::unique(result.findings.begin(), result.findings.end(), same_finding),
+                        result.findings.end());
   assign_fingerprints(result.findings);
   std::sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
   result.diagnostics = std::move(diagnostics);
@@ -396,10 +400,12 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
   std::vector<InputFile> files;
   files.reserve(found->sources.size());
   for (fs::SourceEntry& s : found->sources) {
-    files.push_back(InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
+    files.push_back(
+        InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
   }
   check_project_files(found->project_files, options.max_file_bytes, found->diagnostics);
-  ScanResult result = analyze_files(std::move(files), rules, options, std::move(found->diagnostics));
+  ScanResult result =
+      analyze_files(std::move(files), rules, options, std::move(found->diagnostics));
   result.timings.discover_ms = discover_ms;
   result.timings.total_ms += discover_ms;
   return result;

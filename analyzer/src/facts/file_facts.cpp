@@ -35,12 +35,31 @@ bool require_call(const SyntaxNode& raw, std::string_view source, std::string& m
   return string_value(args.named_child(0), source, module);
 }
 
+// The declaration's range, computed only once a binding is found (most declarators are not
+// imports, and positions cost a binary search plus a UTF-16 scan).
+class LazyRange {
+ public:
+  LazyRange(const SyntaxNode& node, const parse::LineIndex& lines) : node_(node), lines_(lines) {}
+  const Range& get() {
+    if (!done_) range_ = lines_.range(node_.start_byte(), node_.end_byte());
+    done_ = true;
+    return range_;
+  }
+
+ private:
+  SyntaxNode node_;
+  const parse::LineIndex& lines_;
+  Range range_;
+  bool done_ = false;
+};
+
 void add(FileFacts& out, std::string_view local, const std::string& module,
-         std::string_view imported, const Range& range) {
-  out.imports.push_back(ImportBinding{std::string(local), module, std::string(imported), range});
+         std::string_view imported, LazyRange& range) {
+  out.imports.push_back(
+      ImportBinding{std::string(local), module, std::string(imported), range.get()});
 }
 
-void extract_import(const SyntaxNode& node, std::string_view source, const Range& range,
+void extract_import(const SyntaxNode& node, std::string_view source, LazyRange& range,
                     FileFacts& out) {
   std::string module;
   for (std::uint32_t i = 0; i < node.named_child_count(); ++i) {
@@ -78,7 +97,7 @@ void extract_import(const SyntaxNode& node, std::string_view source, const Range
   }
 }
 
-void extract_declarator(const SyntaxNode& node, std::string_view source, const Range& range,
+void extract_declarator(const SyntaxNode& node, std::string_view source, LazyRange& range,
                         FileFacts& out) {
   const SyntaxNode value = node.field("value").unwrapped();
   if (value.is_null()) return;
@@ -125,7 +144,7 @@ std::span<const std::string_view> extractor_node_kinds() { return kKinds; }
 
 void extract(const SyntaxNode& node, std::string_view source, const parse::LineIndex& lines,
              FileFacts& out) {
-  const Range range = lines.range(node.start_byte(), node.end_byte());
+  LazyRange range(node, lines);
   if (node.is("import_statement")) {
     extract_import(node, source, range, out);
   } else if (node.is("variable_declarator")) {

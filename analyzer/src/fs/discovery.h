@@ -24,8 +24,8 @@ struct DiscoveryOptions {
 };
 
 struct SourceEntry {
-  std::string rel_path;             // relative to the root, forward slashes
-  std::filesystem::path abs_path;   // what to open
+  std::string rel_path;            // relative to the root, forward slashes
+  std::filesystem::path abs_path;  // what to open
   Language language = Language::kJavaScript;
   std::uint64_t size = 0;
 };
@@ -55,8 +55,8 @@ bool is_project_file(std::string_view file_name);
 
 // Walks `inputs` (files or folders; each absolute or relative to the current directory) and
 // returns paths relative to `root`. An explicitly named file is taken even when an ignore file
-// would exclude it (as linters do). Errors (a missing input, an unreadable root) stop the scan;
-// problems with individual entries become diagnostics.
+// would exclude it (as linters do). An empty `inputs` means the root itself. Errors (a missing
+// input, an unreadable root) stop the scan; problems with individual entries become diagnostics.
 Expected<DiscoveryResult> discover(const std::filesystem::path& root,
                                    const std::vector<std::filesystem::path>& inputs,
                                    const DiscoveryOptions& options);

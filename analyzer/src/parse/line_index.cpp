@@ -69,7 +69,8 @@ Range LineIndex::range(std::uint32_t start, std::uint32_t end) const {
 std::string_view LineIndex::line_text(std::uint32_t line) const {
   if (line == 0 || line > starts_.size()) return {};
   const std::uint32_t start = starts_[line - 1];
-  std::uint32_t end = line < starts_.size() ? starts_[line] : static_cast<std::uint32_t>(source_.size());
+  std::uint32_t end =
+      line < starts_.size() ? starts_[line] : static_cast<std::uint32_t>(source_.size());
   if (end > start && source_[end - 1] == '\n') --end;
   if (end > start && source_[end - 1] == '\r') --end;
   return source_.substr(start, end - start);

@@ -27,7 +27,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 bool is_source_map_comment(std::string_view line) {
-  return line.substr(0, 21) == "//# sourceMappingURL=" || line.substr(0, 21) == "//@ sourceMappingURL=";
+  return line.substr(0, 21) == "//# sourceMappingURL=" ||
+         line.substr(0, 21) == "//@ sourceMappingURL=";
 }
 
 }  // namespace
@@ -101,7 +102,7 @@ std::variant<LoadedSource, Diagnostic> load_source(const std::string& rel_path,
                               size, limits.max_file_bytes));
     }
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(abs_path.c_str(), "rb"),
-                                                       &std::fclose);
+                                                      &std::fclose);
     if (!f) {
       return make(rel_path, diag::kUnreadable,
                   fmt::format("cannot open: {}; skipped", std::strerror(errno)));

@@ -21,8 +21,8 @@ struct SourceLimits {
 };
 
 struct LoadedSource {
-  std::string bytes;          // the file as read
-  std::uint32_t offset = 0;   // 3 when the file starts with a UTF-8 BOM
+  std::string bytes;         // the file as read
+  std::uint32_t offset = 0;  // 3 when the file starts with a UTF-8 BOM
   std::string_view text() const { return std::string_view(bytes).substr(offset); }
 };
 

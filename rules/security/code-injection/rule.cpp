@@ -16,12 +16,13 @@ namespace {
 
 constexpr std::array<int, 2> kCwe = {94, 95};
 constexpr std::array<std::string_view, 3> kTags = {"security", "injection", "owasp-a03"};
-constexpr std::array<std::string_view, 3> kKinds = {"call_expression", "new_expression",
-                                                    "variable_declarator"};
+constexpr std::array<std::string_view, 4> kKinds = {"call_expression", "new_expression",
+                                                    "lexical_declaration", "variable_declaration"};
 constexpr RuleMeta kMeta{
     .id = "security/code-injection",
-    .summary = "Code built at run time is passed to eval, the Function constructor, the vm module "
-               "or a string-taking timer.",
+    .summary =
+        "Code built at run time is passed to eval, the Function constructor, the vm module "
+        "or a string-taking timer.",
     .severity = Severity::kError,
     .confidence = Confidence::kHigh,
     .cwe = kCwe,
@@ -49,8 +50,8 @@ struct Pending {
   std::string name;    // member or bare name
   bool is_new = false;
   Range range;
-  std::string argument;     // text of the evaluated argument, shortened
-  std::string const_name;   // when the argument is a bare identifier
+  std::string argument;    // text of the evaluated argument, shortened
+  std::string const_name;  // when the argument is a bare identifier
   Confidence confidence = Confidence::kHigh;
 };
 
@@ -81,10 +82,9 @@ bool risky(const SyntaxNode& arg, Confidence& confidence) {
   if (arg.is_null() || is_constant_expression(arg)) return false;
   const SyntaxNode a = arg.unwrapped();
   if (a.is("arrow_function") || a.is("function_expression") || a.is("function")) return false;
-  confidence =
-      is_dynamic_string(a) || a.is("member_expression") || a.is("subscript_expression")
-          ? Confidence::kHigh
-          : Confidence::kMedium;
+  confidence = is_dynamic_string(a) || a.is("member_expression") || a.is("subscript_expression")
+                   ? Confidence::kHigh
+                   : Confidence::kMedium;
   return true;
 }
 
@@ -93,8 +93,8 @@ class CodeInjection final : public Rule {
   const RuleMeta& meta() const override { return kMeta; }
 
   void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    if (node.is("variable_declarator")) {
-      record_declaration(node, ctx);
+    if (node.is("lexical_declaration") || node.is("variable_declaration")) {
+      record_declarations(node, ctx);
       return;
     }
     const bool is_new = node.is("new_expression");
@@ -154,7 +154,8 @@ class CodeInjection final : public Rule {
       p.range = ctx.range(node);
       p.argument = shorten(ctx.text(first));
       p.confidence = c;
-      if (first.unwrapped().is("identifier")) p.const_name = std::string(ctx.text(first.unwrapped()));
+      if (first.unwrapped().is("identifier"))
+        p.const_name = std::string(ctx.text(first.unwrapped()));
       ctx.state<State>().pending.push_back(std::move(p));
     }
   }
@@ -197,17 +198,21 @@ class CodeInjection final : public Rule {
     return builtin_name(text.substr(1, text.size() - 2)) == "vm";
   }
 
-  static void record_declaration(const SyntaxNode& node, FileContext& ctx) {
-    const SyntaxNode name = node.field("name");
-    if (!name.is("identifier")) return;
+  // Every name a declaration introduces is counted, so a shadowed or reassigned-by-redeclaration
+  // name is never trusted; only `const NAME = <constant>` declared once is.
+  static void record_declarations(const SyntaxNode& decl, FileContext& ctx) {
+    const bool is_const = decl.child_count() > 0 && decl.child(0).is("const");
     State& st = ctx.state<State>();
-    const std::string key(ctx.text(name));
-    ++st.declarations[key];
-    const SyntaxNode decl = node.parent();
-    const bool is_const = decl.is("lexical_declaration") && decl.child_count() > 0 &&
-                          decl.child(0).is("const");
-    const SyntaxNode value = node.field("value");
-    st.constant[key] = is_const && !value.is_null() && is_constant_expression(value);
+    for (std::uint32_t i = 0; i < decl.named_child_count(); ++i) {
+      const SyntaxNode declarator = decl.named_child(i);
+      if (!declarator.is("variable_declarator")) continue;
+      const SyntaxNode name = declarator.field("name");
+      if (!name.is("identifier")) continue;
+      const std::string key(ctx.text(name));
+      ++st.declarations[key];
+      const SyntaxNode value = declarator.field("value");
+      st.constant[key] = is_const && !value.is_null() && is_constant_expression(value);
+    }
   }
 
   static bool is_trusted_constant(const State& st, const std::string& name) {
