@@ -139,6 +139,9 @@ fi
 
 scratch="$(mktemp -d)"
 trap 'rm -rf "${scratch}"' EXIT
+# Run a private copy, so a rebuild of the tree during the bench cannot swap the binary mid-way.
+bin="${scratch}/nodescope"
+cp "${binary}" "${bin}"
 
 # Runs one scan. Exit 0 (clean) and 1 (findings) are success; anything else stops the bench.
 run_scan() {
@@ -165,7 +168,7 @@ for flat in "${packages[@]}"; do
   # thread count.
   for jobs in "${jobs_list[@]}"; do
     echo "run.sh: ${flat}: reading stats (jobs ${jobs})"
-    run_scan "${flat} stats, jobs ${jobs}" "${binary}" scan "${root}" --jobs "${jobs}" \
+    run_scan "${flat} stats, jobs ${jobs}" "${bin}" scan "${root}" --jobs "${jobs}" \
       --format json --output "${out_dir}/${flat}.jobs${jobs}.json" --no-default-excludes \
       --fail-on none
   done
@@ -181,7 +184,7 @@ for flat in "${packages[@]}"; do
         # "Command exited with non-zero status 1").
         start="${EPOCHREALTIME}"
         run_scan "${flat} ${mode}, jobs ${jobs}, run ${rep}" \
-          /usr/bin/time -f '%e %U %S %M' -o "${scratch}/time" "${binary}" "${args[@]}"
+          /usr/bin/time -f '%e %U %S %M' -o "${scratch}/time" "${bin}" "${args[@]}"
         end="${EPOCHREALTIME}"
         read -r _ user sys rss < <(tail -n 1 "${scratch}/time")
         wall="$(awk -v a="${start}" -v b="${end}" 'BEGIN { printf "%.6f", b - a }')"
@@ -195,7 +198,7 @@ for flat in "${packages[@]}"; do
 done
 
 # A --version that fails or prints nothing shows as "unknown" rather than stopping the report.
-version="$({ "${binary}" --version 2>&1 || true; } | head -n 5 | tr '\n' ' ' | sed 's/ *$//')"
+version="$({ "${bin}" --version 2>&1 || true; } | head -n 5 | tr '\n' ' ' | sed 's/ *$//')"
 python3 "${bench_dir}/summarize.py" --manifest "${manifest}" --runs "${runs}" \
   --stats-dir "${out_dir}" --binary "${binary}" --version "${version}" --repeat "${repeat}" \
   --load-before "${load_before}" --jobs "${jobs_list[@]}" --results "${results}" \

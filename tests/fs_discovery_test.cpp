@@ -455,8 +455,15 @@ TEST(Discovery, RelativeInputsAndRootThroughASymlink) {
 
 TEST(Discovery, DeterministicAcrossRuns) {
   TempTree t;
-  for (int i = 0; i < 50; ++i)
-    t.file("d" + std::to_string(i % 7) + "/f" + std::to_string(i) + ".js");
+  for (int i = 0; i < 50; ++i) {
+    // Built with += : GCC 12 warns falsely (-Wrestrict) on "literal" + std::to_string(...).
+    std::string name = "d";
+    name += std::to_string(i % 7);
+    name += "/f";
+    name += std::to_string(i);
+    name += ".js";
+    t.file(name);
+  }
   t.link("d0/link", "../d3");
   const DiscoveryResult a = discover_ok(t.root(), {t.root()});
   const DiscoveryResult b = discover_ok(t.root(), {t.root()});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds nodescope and runs every test: the Release tree first, then a Debug tree with
-# AddressSanitizer + UndefinedBehaviorSanitizer and line coverage, whose coverage of analyzer/,
-# rules/ and reports/ is printed at the end. Installs what is missing (via analyzer/tools/build.sh).
+# Builds nodescope and runs every test: the Release tree first (warnings are errors), then a Debug
+# tree with AddressSanitizer + UndefinedBehaviorSanitizer and line coverage, then a ThreadSanitizer
+# tree, then 60 s of the libFuzzer target (when clang is there); the coverage of analyzer/, rules/
+# and reports/ is printed at the end. Installs what is missing (via analyzer/tools/build.sh).
 # Ends with one line "tests: N passed, M failed" over both trees; exits non-zero on any failure.
 # Usage: tests/run.sh [--quick]   (--quick: Release tree only, no sanitizers or coverage)
 set -euo pipefail
@@ -35,7 +36,7 @@ run_ctest() {  # run_ctest BUILD_DIR LABEL
   rm -f "$log"
 }
 
-analyzer/tools/build.sh build
+analyzer/tools/build.sh build -DNODESCOPE_WERROR=ON
 run_ctest build release
 
 if [ "$quick" -eq 0 ]; then
@@ -44,6 +45,14 @@ if [ "$quick" -eq 0 ]; then
   find build-asan -name '*.gcda' -delete
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest build-asan "asan+ubsan"
+  # ThreadSanitizer for the parallel pipeline (TBB's own internals are suppressed: see tsan.supp).
+  analyzer/tools/build.sh build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNODESCOPE_SANITIZE=thread \
+    -DNODESCOPE_BUILD_BENCH=OFF
+  TSAN_OPTIONS="halt_on_error=1 suppressions=$repo/tests/tsan.supp" run_ctest build-tsan "tsan"
+
+  echo "== fuzz (60 s) =="
+  tests/fuzz.sh 60 || status=1
+
   echo "== line coverage (analyzer/, rules/, reports/) =="
   gcovr --root "$repo" --object-directory build-asan --filter "$repo/analyzer/" \
     --filter "$repo/rules/" --filter "$repo/reports/" --exclude "$repo/analyzer/third_party/" \

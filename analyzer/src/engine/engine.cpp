@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <map>
@@ -315,6 +316,10 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
                             std::max<std::size_t>(jobs, tbb::this_task_arena::max_concurrency()));
   tbb::task_arena arena(static_cast<int>(jobs));
   tbb::enumerable_thread_specific<parse::Parser> parsers;
+  // Each task publishes its outcome with a release increment; the acquire load after the loop
+  // makes that ordering explicit (TBB's own join is invisible to ThreadSanitizer, since Debian's
+  // TBB is not instrumented) and checks that every file was processed.
+  std::atomic<std::size_t> finished{0};
   arena.execute([&] {
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, files.size(), 1),
@@ -333,9 +338,14 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
                               "report it)",
                               e.what())));
             }
+            finished.fetch_add(1, std::memory_order_acq_rel);
           }
         });
   });
+  if (finished.load(std::memory_order_acquire) != files.size()) {
+    diagnostics.push_back(file_diagnostic("", diag::kInternalError,
+                                          "not every file was processed; please report it"));
+  }
   result.timings.per_file_ms = ms_since(t0);
 
   // Barrier passed: merge in file order.
@@ -359,6 +369,7 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
 
   if (!options.parse_only) {
     std::vector<std::vector<Finding>> per_rule(rules.size());
+    std::atomic<std::size_t> analyzed{0};
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, rules.size(), [&](std::size_t r) {
         std::vector<ProgramContext::FileFacts> facts;
@@ -369,8 +380,14 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
         }
         ProgramContextImpl ctx(*rules[r], std::move(facts), per_rule[r]);
         rules[r]->analyze(ctx);
+        analyzed.fetch_add(1, std::memory_order_acq_rel);
       });
     });
+    if (analyzed.load(std::memory_order_acquire) != rules.size()) {
+      diagnostics.push_back(file_diagnostic("", diag::kInternalError,
+                                            "not every rule finished its whole-program phase; "
+                                            "please report it"));
+    }
     for (auto& list : per_rule) {
       std::move(list.begin(), list.end(), std::back_inserter(result.findings));
     }
