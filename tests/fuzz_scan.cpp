@@ -16,7 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto lang = static_cast<Language>(data[0] % 3);
   const std::string content(reinterpret_cast<const char*>(data + 1), size - 1);
   engine::InputFile file;
-  file.rel_path = lang == Language::kTsx ? "f.tsx" : lang == Language::kTypeScript ? "f.ts" : "f.js";
+  file.rel_path = lang == Language::kTsx          ? "f.tsx"
+                  : lang == Language::kTypeScript ? "f.ts"
+                                                  : "f.js";
   file.language = lang;
   file.size = content.size();
   file.content = content;

@@ -144,7 +144,7 @@ class CodeInjection final : public Rule {
                    Confidence::kHigh);
       }
     } else if (object == "require('vm')" || one_of(name, kVmFunctions) ||
-               (is_new && name == "Script")) {
+               (is_new && name == "Script") || (object.empty() && bound_to_vm(ctx, name))) {
       Confidence c;
       if (!risky(first, c)) return;
       Pending p;
@@ -170,8 +170,10 @@ class CodeInjection final : public Rule {
         const ImportBinding* b = ctx.import_of(p.object);
         if (b == nullptr || builtin_name(b->module) != "vm" || !b->is_module_object()) continue;
       } else {
+        // The name the vm module exports decides, not the local one: `{ Script: S }` is Script.
         const ImportBinding* b = ctx.import_of(p.name);
-        if (b == nullptr || builtin_name(b->module) != "vm" || b->imported != p.name) continue;
+        if (b == nullptr || builtin_name(b->module) != "vm") continue;
+        if (!one_of(b->imported, kVmFunctions) && !(p.is_new && b->imported == "Script")) continue;
       }
       const std::string callee = p.object.empty() ? p.name : p.object + "." + p.name;
       ctx.report(p.range,
@@ -185,6 +187,13 @@ class CodeInjection final : public Rule {
   }
 
  private:
+  // Whether a bare name is already bound to something from the vm module (renamed bindings are
+  // usually declared at the top, before their use; end_file re-checks with every binding).
+  static bool bound_to_vm(FileContext& ctx, std::string_view name) {
+    const ImportBinding* b = ctx.import_of(name);
+    return b != nullptr && builtin_name(b->module) == "vm";
+  }
+
   static bool is_require_of_vm(const SyntaxNode& call, FileContext& ctx) {
     const SyntaxNode fn = call.field("function");
     const SyntaxNode args = call.field("arguments");
