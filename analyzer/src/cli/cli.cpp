@@ -65,7 +65,7 @@ bool emit(const std::string& bytes, const std::string& path, std::ostream& out, 
 // the current folder, the deepest folder containing every input.
 stdfs::path choose_root(const std::vector<stdfs::path>& inputs) {
   std::error_code ec;
-  const stdfs::path cwd = stdfs::current_path(ec);
+  stdfs::path cwd = stdfs::current_path(ec);
   if (inputs.size() == 1 && stdfs::is_directory(inputs[0], ec)) return inputs[0];
   auto inside = [](const stdfs::path& dir, const stdfs::path& p) {
     auto d = dir.begin();

@@ -109,7 +109,7 @@ std::variant<LoadedSource, Diagnostic> load_source(const std::string& rel_path,
     }
     // Read up to one byte past the limit so a file that grew since stat is still caught.
     const std::size_t cap = static_cast<std::size_t>(limits.max_file_bytes) + 1;
-    src.bytes.resize(ec ? 64 * 1024 : std::min<std::size_t>(size + 1, cap));
+    src.bytes.resize(ec ? std::size_t{64} * 1024 : std::min<std::size_t>(size + 1, cap));
     std::size_t got = 0;
     for (;;) {
       got += std::fread(src.bytes.data() + got, 1, src.bytes.size() - got, f.get());

@@ -230,8 +230,8 @@ class CodeInjection final : public Rule {
     return d != st.declarations.end() && d->second == 1 && c != st.constant.end() && c->second;
   }
 
-  void check_argument(const SyntaxNode& call, const SyntaxNode& arg, std::string_view sink,
-                      FileContext& ctx) const {
+  static void check_argument(const SyntaxNode& call, const SyntaxNode& arg, std::string_view sink,
+                             FileContext& ctx) {
     Confidence confidence;
     if (!risky(arg, confidence)) return;
     const SyntaxNode a = arg.unwrapped();
