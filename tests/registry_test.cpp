@@ -9,6 +9,7 @@
 
 #include <re2/re2.h>
 
+#include "engine/dispatch.h"
 #include "nodescope/rule.h"
 #include "parse/parser.h"
 #include "test_util.h"
@@ -67,6 +68,14 @@ TEST(Registry, MetadataIsComplete) {
         }
       }
       EXPECT_TRUE(known) << "unknown node kind '" << kind << "'";
+      // The walk skips the insides of strings and TS type syntax (engine/dispatch.h).
+      for (std::string_view opaque : engine::kOpaqueKinds) {
+        EXPECT_NE(kind, opaque) << "the walk does not enter '" << opaque << "' nodes";
+      }
+      for (std::string_view inner :
+           {"string_fragment", "escape_sequence", "predefined_type", "type_identifier"}) {
+        EXPECT_NE(kind, inner) << "'" << inner << "' only occurs where the walk does not go";
+      }
     }
   }
 }

@@ -56,6 +56,9 @@ class FileContext {
   // The module binding of a local name in this file (the last one, in source order), or null.
   // Complete in end_file; during on_node it holds the bindings seen so far.
   virtual const ImportBinding* import_of(std::string_view local) const = 0;
+  // Whether `name` is declared exactly once in this file, as `const name = <constant>` (a string,
+  // number, template without substitutions, or a `+` of constants). Complete in end_file.
+  virtual bool is_constant_name(std::string_view name) const = 0;
 
   // The calling rule's state for this file, created on first use.
   template <class T>

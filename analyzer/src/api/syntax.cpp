@@ -47,32 +47,35 @@ bool has_string_operand(const SyntaxNode& raw, int depth) {
   return false;
 }
 
-// Field name -> id for a grammar, cached per thread (no locks on the hot path). Entries keep a
-// copy of the name, so callers may pass any string, not only literals.
+// Field name -> id for a grammar, cached per thread in a direct-mapped table (no locks, no scan:
+// tree-sitter's own lookup compares every field name). Callers almost always pass string
+// literals, so the slot is picked by the name's address; entries keep a copy of the name and are
+// verified by content, so any string works.
 TSFieldId field_id(const TSLanguage* language, std::string_view name) {
   struct Entry {
     const TSLanguage* language = nullptr;
-    std::array<char, 32> name{};
+    const char* data = nullptr;
     std::uint32_t length = 0;
     TSFieldId id = 0;
+    std::array<char, 24> copy{};
   };
-  constexpr std::size_t kSlots = 64;
+  constexpr std::size_t kSlots = 256;
   thread_local std::array<Entry, kSlots> cache{};
-  thread_local std::size_t next = 0;
   const auto length = static_cast<std::uint32_t>(name.size());
-  for (const Entry& e : cache) {
-    if (e.language == language && e.length == length &&
-        std::memcmp(e.name.data(), name.data(), length) == 0) {
-      return e.id;
-    }
+  const auto key = reinterpret_cast<std::uintptr_t>(name.data()) ^
+                   (reinterpret_cast<std::uintptr_t>(language) >> 4);
+  Entry& e = cache[(key ^ (key >> 9)) % kSlots];
+  if (e.language == language && e.data == name.data() && e.length == length &&
+      std::memcmp(e.copy.data(), name.data(), length) == 0) {
+    return e.id;
   }
   const TSFieldId id = ts_language_field_id_for_name(language, name.data(), length);
-  if (length < sizeof(Entry::name) && language != nullptr) {
-    Entry& slot = cache[next++ % kSlots];
-    slot.language = language;
-    std::memcpy(slot.name.data(), name.data(), length);
-    slot.length = length;
-    slot.id = id;
+  if (length <= e.copy.size()) {
+    e.language = language;
+    e.data = name.data();
+    e.length = length;
+    e.id = id;
+    std::memcpy(e.copy.data(), name.data(), length);
   }
   return id;
 }

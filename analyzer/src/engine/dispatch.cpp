@@ -14,6 +14,15 @@ DispatchTable::DispatchTable(std::span<const Rule* const> rules) {
     const std::uint32_t count = ts_language_symbol_count(grammar);
     auto& table = tables_[static_cast<std::size_t>(lang)];
     table.assign(count, {});
+    auto& skip = skip_[static_cast<std::size_t>(lang)];
+    skip.assign(count, false);
+    for (std::uint32_t sym = 0; sym < count; ++sym) {
+      const auto s = static_cast<TSSymbol>(sym);
+      if (ts_language_symbol_type(grammar, s) != TSSymbolTypeRegular) continue;
+      for (std::string_view kind : kOpaqueKinds) {
+        if (kind == ts_language_symbol_name(grammar, s)) skip[sym] = true;
+      }
+    }
     auto subscribe = [&](std::string_view kind, std::int32_t who) {
       for (std::uint32_t sym = 0; sym < count; ++sym) {
         const auto s = static_cast<TSSymbol>(sym);

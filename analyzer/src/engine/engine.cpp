@@ -89,6 +89,9 @@ class FileContextImpl final : public FileContext {
   const ImportBinding* import_of(std::string_view local) const override {
     return out_.facts.import_of(local);
   }
+  bool is_constant_name(std::string_view name) const override {
+    return out_.facts.is_constant_name(name);
+  }
 
  protected:
   std::unique_ptr<RuleState>& state_slot() override { return states_[rule_]; }
@@ -110,9 +113,9 @@ Diagnostic file_diagnostic(const std::string& file, std::string_view kind, std::
 
 // The single walk: pre-order over every node with a cursor (no recursion: trees can be 100,000
 // levels deep). Also finds the first syntax error for the diagnostic.
-void walk(TSTree* tree, const DispatchTable& table, Language language, std::string_view source,
-          const parse::LineIndex& lines, std::span<const Rule* const> rules, FileContextImpl& ctx,
-          FileOutcome& out, TSNode& first_error) {
+void walk(TSTree* tree, const DispatchTable& table, Language language,
+          std::span<const Rule* const> rules, FileContextImpl& ctx, facts::Extractor& extractor,
+          TSNode& first_error) {
   TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
   bool want_error = ts_node_has_error(ts_tree_root_node(tree));
   for (;;) {
@@ -121,19 +124,25 @@ void walk(TSTree* tree, const DispatchTable& table, Language language, std::stri
       first_error = node;
       want_error = false;
     }
-    const auto subs = table.subscribers(language, ts_node_symbol(node));
+    const TSSymbol symbol = ts_node_symbol(node);
+    const auto subs = table.subscribers(language, symbol);
     if (!subs.empty()) {
       const SyntaxNode syntax(node);
       for (const std::int32_t who : subs) {
         if (who == kExtractor) {
-          facts::extract(syntax, source, lines, out.facts);
+          extractor.on_node(syntax);
         } else {
           ctx.set_rule(static_cast<std::size_t>(who));
           rules[static_cast<std::size_t>(who)]->on_node(syntax, ctx);
         }
       }
     }
-    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    if (!table.skip_children(language, symbol)) {
+      if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    } else if (want_error && ts_node_has_error(node)) {
+      first_error = node;  // the error is somewhere inside the skipped subtree
+      want_error = false;
+    }
     if (ts_tree_cursor_goto_next_sibling(&cursor)) continue;
     bool done = true;
     while (ts_tree_cursor_goto_parent(&cursor)) {
@@ -178,7 +187,8 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   const parse::LineIndex lines(text);
   FileContextImpl ctx(file, text, lines, rules, out);
   TSNode first_error{};
-  walk(parsed.tree.get(), table, file.language, text, lines, rules, ctx, out, first_error);
+  facts::Extractor extractor(text, lines, out.facts);
+  walk(parsed.tree.get(), table, file.language, rules, ctx, extractor, first_error);
   if (!ts_node_is_null(first_error)) {
     const Range r = lines.range(ts_node_start_byte(first_error), ts_node_end_byte(first_error));
     out.diagnostics.push_back(file_diagnostic(

@@ -24,6 +24,7 @@ class LineIndex {
   // A line's text without its line terminator ("\n" or "\r\n"); 1-based.
   std::string_view line_text(std::uint32_t line) const;
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(starts_.size()); }
+  const std::vector<std::uint32_t>& starts() const { return starts_; }
 
  private:
   std::string_view source_;
