@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "nodescope/model.h"
+
 namespace nodescope {
 
 enum class Severity : std::uint8_t { kNote, kWarning, kError };
@@ -88,6 +90,7 @@ struct ScanTimings {
 struct ScanResult {
   std::vector<Finding> findings;        // sorted: file, line, column, rule, message
   std::vector<Diagnostic> diagnostics;  // sorted: file, line, kind, message
+  std::vector<Route> routes;            // sorted: path, method, file, line (when requested)
   ScanStats stats;
   ScanTimings timings;
 };

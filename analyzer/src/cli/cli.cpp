@@ -153,6 +153,25 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   return kExitClean;
 }
 
+int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
+  std::vector<stdfs::path> inputs;
+  for (const std::string& p : flags.paths) inputs.emplace_back(p);
+  if (inputs.empty()) inputs.emplace_back(".");
+  engine::EngineOptions options;
+  options.jobs = flags.jobs;
+  options.build_routes = true;
+  fs::DiscoveryOptions discovery;
+  if (flags.no_default_excludes) discovery.default_excluded_dirs.clear();
+  auto result = engine::scan(choose_root(inputs), inputs, all_rules(), options, discovery);
+  if (!result) {
+    err << "nodescope: error: " << result.error().message << "\n";
+    return kExitError;
+  }
+  const std::string bytes = flags.format == "json" ? reports::routes_to_json(result->routes)
+                                                   : reports::routes_to_text(result->routes);
+  return emit(bytes, flags.output, out, err) ? kExitClean : kExitError;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -194,6 +213,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd->add_flag("--parse-only", scan.parse_only,
                      "Read and parse only, run no rules (for benchmarks)");
 
+  ScanFlags routes;
+  CLI::App* routes_cmd =
+      app.add_subcommand("routes", "List every route with its full path and middleware chain");
+  routes_cmd->add_option("paths", routes.paths, "Files or folders (default: the current folder)");
+  routes_cmd->add_option("-f,--format", routes.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  routes_cmd->add_option("-o,--output", routes.output, "Write the table to FILE instead of stdout");
+  routes_cmd->add_option("-j,--jobs", routes.jobs, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1u, 1024u));
+  routes_cmd->add_flag("--no-default-excludes", routes.no_default_excludes,
+                       "Also scan dist/, build/ and coverage/ folders");
+
   std::string rules_format = "text";
   CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule with its metadata");
   rules_cmd->add_option("-f,--format", rules_format, "Output format")
@@ -217,6 +249,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                                   : reports::rules_to_text(all_rules());
     return emit(bytes, "", out, err) ? kExitClean : kExitError;
   }
+  if (*routes_cmd) return run_routes(routes, out, err);
   return run_scan(scan, out, err);
 }
 

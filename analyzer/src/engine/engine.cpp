@@ -24,6 +24,7 @@
 #include "facts/file_facts.h"
 #include "facts/json_check.h"
 #include "model/program.h"
+#include "model/routes.h"
 #include "nodescope/syntax.h"
 #include "parse/line_index.h"
 #include "parse/parser.h"
@@ -376,6 +377,7 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     }
   }
   const model::Program program(std::move(records));
+  if (options.build_routes) result.routes = model::build_routes(program, diagnostics);
 
   if (!options.parse_only) {
     std::vector<std::vector<Finding>> per_rule(rules.size());

@@ -34,6 +34,24 @@ constexpr int kBudget = 96;            // values per converted expression
 constexpr int kLocalBudget = 12;       // ... for declarations inside functions
 constexpr std::size_t kMaxItems = 64;  // items kept per call, array or object
 constexpr std::size_t kSnippet = 60;
+constexpr std::size_t kCalleeText = 80;
+
+// Source text with runs of white space folded to one space (multi-line call chains).
+std::string collapse(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space && c != '.' && (out.empty() || out.back() != '.')) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
 
 // Method names whose calls can register routes, middleware, plugins or hooks, mount routers,
 // iterate route tables, or configure an app (Express, Fastify, Koa, Hapi, Nest). Other method
@@ -315,6 +333,7 @@ ValueId Extractor::value_of(const SyntaxNode& raw, int depth) {
       }
     } else {
       v.kind = ValueKind::kCall;
+      v.text = collapse(text(fn).substr(0, kCalleeText));
       v.a = value_of(fn, depth + 1);
       if (args.is("arguments")) {
         for (std::uint32_t i = 0; i < args.named_child_count(); ++i) {

@@ -25,7 +25,7 @@ enum class ValueKind : std::uint8_t {
   kConcat,       // a + b
   kName,         // text: identifier; scope: innermost function at the use
   kMember,       // a.text
-  kCall,         // a(items...)
+  kCall,         // a(items...); text: the callee's source text (white space folded)
   kNew,          // new a(items...)
   kRequire,      // require('text') / a module an import names
   kFunction,     // function: index

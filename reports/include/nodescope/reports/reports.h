@@ -28,6 +28,11 @@ struct TextOptions {
 // ESLint-style text: findings grouped by file, then diagnostics, then a summary line.
 std::string to_text(const ScanResult& result, const TextOptions& options);
 
+// `nodescope routes`: the route table. JSON: {"routes": [...]} in the documented shape; text: a
+// table with method, path, flags (auth, validation, rate limit), handler and where it is defined.
+std::string routes_to_json(const std::vector<Route>& routes);
+std::string routes_to_text(const std::vector<Route>& routes);
+
 // `nodescope rules`: every rule's metadata.
 std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& tool);
 std::string rules_to_text(std::span<const Rule* const> rules);

@@ -1,0 +1,567 @@
+// Cross-file symbolic evaluation (see evaluator.h). Bounded everywhere: expression depth, call
+// depth, and a global step budget, so adversarial code cannot make the link phase explode;
+// anything past a bound is simply unknown.
+#include "model/evaluator.h"
+
+#include <algorithm>
+#include <set>
+
+#include "model/resolve.h"
+
+namespace nodescope::model {
+namespace {
+
+using facts::FunctionId;
+using facts::Value;
+using facts::ValueId;
+using facts::ValueKind;
+
+constexpr int kMaxDepth = 48;
+constexpr std::size_t kMaxWork = 2'000'000;
+constexpr std::size_t kMaxFrames = 20'000;
+
+constexpr std::string_view kVerbs[] = {
+    "get",   "post",   "put",    "patch",     "delete",      "del",      "options", "head",
+    "all",   "trace",  "search", "purge",     "lock",        "unlock",   "copy",    "move",
+    "merge", "report", "notify", "subscribe", "unsubscribe", "checkout", "mkcol",   "mkactivity"};
+
+bool is_verb(std::string_view m) {
+  for (std::string_view v : kVerbs) {
+    if (v == m) return true;
+  }
+  return false;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  return out == "DEL" ? "DELETE" : out;
+}
+
+Abs unknown() { return Abs{}; }
+
+Abs string_abs(std::string text, bool dynamic) {
+  Abs a;
+  a.kind = AbsKind::kString;
+  a.text = std::move(text);
+  a.dynamic = dynamic;
+  return a;
+}
+
+Abs dynamic_string() { return string_abs("{dynamic}", true); }
+
+}  // namespace
+
+Evaluator::Evaluator(const Program& program) : program_(program) {
+  frames_.emplace_back();  // module scope
+  bindings_by_scope_.resize(program.files().size());
+}
+
+std::uint32_t Evaluator::frame_for(std::uint32_t env, std::uint32_t file, FunctionId fn) const {
+  if (fn == 0) return 0;
+  for (std::uint32_t e = env; e != 0; e = frames_[e].parent) {
+    if (frames_[e].file == file && frames_[e].fn == fn) return e;
+  }
+  return 0;
+}
+
+Abs Evaluator::eval(const Loc& loc) { return eval_value(loc, 0); }
+
+Abs Evaluator::eval_value(const Loc& loc, int depth) {
+  if (loc.value == facts::kNoValue || depth > kMaxDepth || ++work_ > kMaxWork) return unknown();
+  const auto key = std::make_tuple(loc.file, loc.value, loc.env);
+  if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+  memo_[key] = unknown();  // cycle guard: a value that refers to itself is unknown
+  const Value& v = facts(loc.file).at(loc.value);
+  Abs out;
+  switch (v.kind) {
+    case ValueKind::kString:
+      out = string_abs(v.text, false);
+      break;
+    case ValueKind::kNumber:
+      out.kind = AbsKind::kNumber;
+      out.text = v.text;
+      break;
+    case ValueKind::kTemplate: {
+      out = string_abs("", false);
+      const auto& f = facts(loc.file);
+      for (std::uint32_t i = 0; i < v.count; ++i) {
+        out = concat(out, eval_value(Loc{loc.file, f.item(v, i), loc.env}, depth + 1));
+      }
+      break;
+    }
+    case ValueKind::kConcat:
+      out = concat(eval_value(Loc{loc.file, v.a, loc.env}, depth + 1),
+                   eval_value(Loc{loc.file, v.b, loc.env}, depth + 1));
+      break;
+    case ValueKind::kConditional: {
+      const Abs a = eval_value(Loc{loc.file, v.a, loc.env}, depth + 1);
+      const Abs b = eval_value(Loc{loc.file, v.b, loc.env}, depth + 1);
+      // `process.env.X || '/ready'`: either may be the value, so a string is only partly known.
+      if ((a.kind == AbsKind::kString) != (b.kind == AbsKind::kString) &&
+          (a.kind == AbsKind::kUnknown || b.kind == AbsKind::kUnknown)) {
+        out = dynamic_string();
+      } else {
+        out = a.kind != AbsKind::kUnknown ? a : b;
+      }
+      break;
+    }
+    case ValueKind::kName:
+      out = eval_name(loc, v, depth);
+      break;
+    case ValueKind::kMember:
+      out = eval_member(eval_value(Loc{loc.file, v.a, loc.env}, depth + 1), v.text, depth);
+      break;
+    case ValueKind::kCall:
+    case ValueKind::kNew:
+      out = eval_call(loc, v, depth);
+      break;
+    case ValueKind::kRequire:
+      out = require(loc.file, v.text, depth);
+      break;
+    case ValueKind::kFunction:
+      out.kind = AbsKind::kFunction;
+      out.file = loc.file;
+      out.fn = v.index;
+      out.env = loc.env;
+      break;
+    case ValueKind::kArray:
+    case ValueKind::kObject:
+      out.kind = AbsKind::kLiteral;
+      out.file = loc.file;
+      out.value = loc.value;
+      out.env = loc.env;
+      break;
+    default:
+      break;
+  }
+  memo_[key] = out;
+  return out;
+}
+
+Abs Evaluator::concat(const Abs& a, const Abs& b) const {
+  auto piece = [](const Abs& x) -> std::pair<std::string, bool> {
+    if (x.kind == AbsKind::kString) return {x.text, x.dynamic};
+    if (x.kind == AbsKind::kNumber) return {x.text, false};
+    return {"{dynamic}", true};
+  };
+  const auto [ta, da] = piece(a);
+  const auto [tb, db] = piece(b);
+  return string_abs(ta + tb, da || db);
+}
+
+Abs Evaluator::eval_name(const Loc& loc, const Value& v, int depth) {
+  const auto& f = facts(loc.file);
+  auto& by_scope = bindings_by_scope_[loc.file];
+  if (by_scope.empty()) {
+    by_scope.resize(f.functions.size());
+    for (std::uint32_t i = 0; i < f.bindings.size(); ++i) {
+      const auto scope = static_cast<std::size_t>(f.bindings[i].scope);
+      if (scope < by_scope.size()) by_scope[scope].push_back(i);
+    }
+  }
+  for (FunctionId scope = v.scope;;) {
+    // The last binding of the name in this scope made before the use, else the first after it
+    // (functions and hoisted declarations are used before they appear).
+    const facts::Binding* chosen = nullptr;
+    for (std::uint32_t i : by_scope[static_cast<std::size_t>(scope)]) {
+      const facts::Binding& b = f.bindings[i];
+      if (b.name != v.text) continue;
+      if (b.start_byte <= v.start_byte || chosen == nullptr) chosen = &b;
+    }
+    if (chosen != nullptr) {
+      return eval_value(Loc{loc.file, chosen->value, frame_for(loc.env, loc.file, scope)},
+                        depth + 1);
+    }
+    if (scope == 0) break;
+    const facts::Function& fn = f.functions[static_cast<std::size_t>(scope)];
+    for (std::size_t i = 0; i < fn.params.size(); ++i) {
+      if (fn.params[i] != v.text) continue;
+      const std::uint32_t frame = frame_for(loc.env, loc.file, scope);
+      if (frame == 0 || i >= frames_[frame].args.size()) return unknown();
+      return frames_[frame].args[i];
+    }
+    scope = fn.parent;
+  }
+  return unknown();
+}
+
+Abs Evaluator::eval_member(const Abs& object, const std::string& prop, int depth) {
+  switch (object.kind) {
+    case AbsKind::kPackage: {
+      if (prop == "default") return object;  // import x from 'pkg' is the package's export
+      Abs out = object;
+      out.text += "." + prop;
+      return out;
+    }
+    case AbsKind::kModule:
+      return module_export(object.file, prop, depth);
+    case AbsKind::kLiteral: {
+      const auto& f = facts(object.file);
+      const Value& lit = f.at(object.value);
+      for (std::uint32_t i = lit.count; i-- > 0;) {  // later keys win, as in JS
+        if (lit.kind == ValueKind::kObject && f.key(lit, i) == prop) {
+          return eval_value(Loc{object.file, f.item(lit, i), object.env}, depth + 1);
+        }
+      }
+      if (lit.kind == ValueKind::kArray && !prop.empty() &&
+          prop.find_first_not_of("0123456789") == std::string::npos && prop.size() < 6) {
+        const auto index = static_cast<std::uint32_t>(std::stoul(prop));
+        if (index < lit.count) {
+          return eval_value(Loc{object.file, f.item(lit, index), object.env}, depth + 1);
+        }
+      }
+      if (prop == "default") return object;
+      return unknown();
+    }
+    default:
+      if (prop == "default" && object.kind != AbsKind::kUnknown) return object;  // ESM interop
+      return unknown();
+  }
+}
+
+Abs Evaluator::require(std::uint32_t from_file, const std::string& spec, int depth) {
+  if (!is_relative_specifier(spec)) {
+    Abs pkg;
+    pkg.kind = AbsKind::kPackage;
+    pkg.text = spec.substr(0, 5) == "node:" ? spec.substr(5) : spec;
+    return pkg;
+  }
+  const auto target = resolve_module(program_, program_.files()[from_file].path, spec);
+  if (!target) return unknown();
+  return module_value(static_cast<std::uint32_t>(*target), depth);
+}
+
+// What `require(file)` returns: CommonJS `module.exports` if set, else the module namespace
+// (whose "default" member is ESM's default export).
+Abs Evaluator::module_value(std::uint32_t file, int depth) {
+  const auto& f = facts(file);
+  for (auto it = f.exports.rbegin(); it != f.exports.rend(); ++it) {
+    if (it->name.empty() && !it->star && it->from.empty()) {
+      return eval_value(Loc{file, it->value, 0}, depth + 1);
+    }
+  }
+  Abs ns;
+  ns.kind = AbsKind::kModule;
+  ns.file = file;
+  return ns;
+}
+
+Abs Evaluator::module_export(std::uint32_t file, const std::string& name, int depth) {
+  if (depth > kMaxDepth) return unknown();
+  const auto& f = facts(file);
+  for (auto it = f.exports.rbegin(); it != f.exports.rend(); ++it) {
+    if (it->star || it->name != name) continue;
+    if (!it->from.empty()) {
+      const Abs target = require(file, it->from, depth + 1);
+      return it->imported == "*" ? target : eval_member(target, it->imported, depth + 1);
+    }
+    return eval_value(Loc{file, it->value, 0}, depth + 1);
+  }
+  for (const facts::Export& e : f.exports) {  // module.exports = { name } or an object value
+    if (e.name.empty() && !e.star && e.from.empty()) {
+      return eval_member(eval_value(Loc{file, e.value, 0}, depth + 1), name, depth + 1);
+    }
+  }
+  for (const facts::Export& e : f.exports) {  // export * from './x'
+    if (!e.star) continue;
+    const Abs target = require(file, e.from, depth + 1);
+    if (target.kind == AbsKind::kModule) {
+      const Abs found = module_export(target.file, name, depth + 1);
+      if (found.kind != AbsKind::kUnknown) return found;
+    }
+  }
+  return unknown();
+}
+
+std::uint32_t Evaluator::new_instance(InstanceKind kind, const Loc& site) {
+  const auto key = std::make_tuple(site.file, site.value, site.env);
+  if (auto it = instance_at_.find(key); it != instance_at_.end()) return it->second;
+  instances_.push_back(Instance{kind, site, {}});
+  const auto id = static_cast<std::uint32_t>(instances_.size() - 1);
+  instance_at_[key] = id;
+  return id;
+}
+
+Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
+  const auto& f = facts(loc.file);
+  const Value* callee = v.a == facts::kNoValue ? nullptr : &f.at(v.a);
+  Abs target;
+  if (callee != nullptr && callee->kind == ValueKind::kMember) {
+    const Abs receiver = eval_value(Loc{loc.file, callee->a, loc.env}, depth + 1);
+    if (receiver.kind == AbsKind::kInstance || receiver.kind == AbsKind::kRoute) {
+      return instance_call(receiver, callee->text, loc, v, depth);
+    }
+    if (receiver.kind == AbsKind::kLiteral && f.at(receiver.value).kind == ValueKind::kArray &&
+        (callee->text == "forEach" || callee->text == "map") && v.count >= 1) {
+      // A loop over a literal array: run the callback once per element.
+      const Abs fn = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+      if (fn.kind == AbsKind::kFunction) {
+        const auto& rf = facts(receiver.file);
+        const Value& arr = rf.at(receiver.value);
+        for (std::uint32_t i = 0; i < arr.count; ++i) {
+          Abs index;
+          index.kind = AbsKind::kNumber;
+          index.text = std::to_string(i);
+          const Abs element =
+              eval_value(Loc{receiver.file, rf.item(arr, i), receiver.env}, depth + 1);
+          Loc site = loc;
+          site.value = rf.item(arr, i);  // one frame per element
+          site.file = receiver.file;
+          invoke(fn, {element, index}, site, depth + 1);
+        }
+      }
+      return unknown();
+    }
+    target = eval_member(receiver, callee->text, depth + 1);
+  } else {
+    target = eval_value(Loc{loc.file, v.a, loc.env}, depth + 1);
+  }
+  if (target.kind == AbsKind::kPackage) {
+    if (target.text == "express")
+      return Abs{AbsKind::kInstance, "", false, 0,
+                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressApp, loc)};
+    if (target.text == "express.Router" || target.text == "express.default.Router") {
+      return Abs{AbsKind::kInstance, "", false, 0,
+                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressRouter, loc)};
+    }
+    Abs out = target;
+    out.text += "()";
+    out.file = loc.file;
+    out.value = loc.value;
+    return out;
+  }
+  if (target.kind == AbsKind::kFunction) {
+    std::vector<Abs> args;
+    for (std::uint32_t i = 0; i < v.count; ++i) {
+      args.push_back(eval_value(Loc{loc.file, f.item(v, i), loc.env}, depth + 1));
+    }
+    return invoke(target, args, loc, depth + 1);
+  }
+  return unknown();
+}
+
+Abs Evaluator::invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& call, int depth) {
+  if (depth > kMaxDepth || frames_.size() >= kMaxFrames) return unknown();
+  const auto key = std::make_tuple(call.file, call.value, call.env);
+  std::uint32_t frame;
+  if (auto it = frame_at_.find(key); it != frame_at_.end()) {
+    frame = it->second;
+  } else {
+    // Recursion through the same function in the environment chain is not followed.
+    for (std::uint32_t e = fn.env; e != 0; e = frames_[e].parent) {
+      if (frames_[e].file == fn.file && frames_[e].fn == fn.fn) return unknown();
+    }
+    frames_.push_back(Frame{fn.env, fn.file, fn.fn, args, call});
+    frame = static_cast<std::uint32_t>(frames_.size() - 1);
+    frame_at_[key] = frame;
+    Context saved = context_;
+    context_.key.emplace_back(call.file, facts(call.file).at(call.value).start_byte);
+    run_effects(fn.file, fn.fn, frame, depth + 1);
+    context_ = std::move(saved);
+  }
+  const facts::Function& f = facts(fn.file).functions[static_cast<std::size_t>(fn.fn)];
+  for (ValueId r : f.returns) {
+    const Abs out = eval_value(Loc{fn.file, r, frame}, depth + 1);
+    if (out.kind != AbsKind::kUnknown) return out;
+  }
+  return unknown();
+}
+
+void Evaluator::run_effects(std::uint32_t file, FunctionId fn, std::uint32_t env, int depth) {
+  const auto& f = facts(file);
+  for (const facts::Effect& e : f.effects) {
+    if (e.scope != fn) continue;
+    Context saved = context_;
+    context_.key.emplace_back(file, f.at(e.call).start_byte);
+    context_.conditional = context_.conditional || e.conditional;
+    eval_value(Loc{file, e.call, env}, depth + 1);
+    context_ = std::move(saved);
+  }
+}
+
+void Evaluator::run() {
+  const auto files = static_cast<std::uint32_t>(program_.files().size());
+  // 1. Every module's top-level statements, as Node runs them when the module loads.
+  for (std::uint32_t file = 0; file < files; ++file) {
+    context_ = Context{};
+    run_effects(file, 0, 0, 0);
+  }
+  // 2. Top-level declarations nothing referenced yet (`const server = createApp().listen()`):
+  //    evaluating them runs the factories they call.
+  for (std::uint32_t file = 0; file < files; ++file) {
+    const auto& f = facts(file);
+    for (const facts::Binding& b : f.bindings) {
+      if (b.scope != 0 || b.value == facts::kNoValue) continue;
+      context_ = Context{};
+      context_.key.emplace_back(file, b.start_byte);
+      eval_value(Loc{file, b.value, 0}, 0);
+    }
+  }
+  // 3. Functions nobody calls where we can see it (exported factories, entry points called by a
+  //    framework): run once with unknown arguments so their registrations are not lost.
+  std::set<std::pair<std::uint32_t, FunctionId>> called;
+  for (const Frame& fr : frames_) called.emplace(fr.file, fr.fn);
+  for (std::uint32_t file = 0; file < files; ++file) {
+    const auto& f = facts(file);
+    for (FunctionId fn = 1; fn < static_cast<FunctionId>(f.functions.size()); ++fn) {
+      if (called.count({file, fn}) != 0 || f.functions[static_cast<std::size_t>(fn)].parent != 0) {
+        continue;
+      }
+      bool has_effects = false;
+      for (const facts::Effect& e : f.effects) has_effects = has_effects || e.scope == fn;
+      if (!has_effects) continue;
+      Abs callee;
+      callee.kind = AbsKind::kFunction;
+      callee.file = file;
+      callee.fn = fn;
+      Loc site{file, facts::kNoValue, 0};
+      context_ = Context{};
+      context_.key.emplace_back(file, f.functions[static_cast<std::size_t>(fn)].start_byte);
+      invoke_uncalled(callee, site);
+    }
+  }
+}
+
+bool Evaluator::speculative_chain(std::uint32_t env) const {
+  for (; env != 0; env = frames_[env].parent) {
+    if (frames_[env].speculative) return true;
+  }
+  return false;
+}
+
+bool Evaluator::superseded(const Instance& instance) const {
+  if (really_called_.empty()) {  // computed once, after run()
+    for (std::uint32_t e = 1; e < frames_.size(); ++e) {
+      if (!speculative_chain(e)) really_called_.emplace(frames_[e].file, frames_[e].fn);
+    }
+    really_called_.emplace(UINT32_MAX, 0);  // marks the set as computed
+  }
+  for (std::uint32_t e = instance.site.env; e != 0; e = frames_[e].parent) {
+    if (frames_[e].speculative && really_called_.count({frames_[e].file, frames_[e].fn}) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Evaluator::invoke_uncalled(const Abs& fn, const Loc& site) {
+  frames_.push_back(Frame{0, fn.file, fn.fn, {}, site, true});
+  const auto frame = static_cast<std::uint32_t>(frames_.size() - 1);
+  run_effects(fn.file, fn.fn, frame, 1);
+}
+
+Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, const Loc& loc,
+                             const Value& v, int depth) {
+  const auto& f = facts(loc.file);
+  Registration r;
+  r.key = context_.key;
+  r.key.emplace_back(loc.file, v.start_byte);
+  r.conditional = context_.conditional;
+  r.file = loc.file;
+  const Value& callee = f.at(v.a);
+  r.line = f.line_of(callee.end_byte - static_cast<std::uint32_t>(method.size()));
+  std::uint32_t first = 0;
+  if (receiver.kind == AbsKind::kRoute) {  // router.route('/x').get(h)
+    if (!is_verb(method)) return receiver;
+    r.is_route = true;
+    r.method = upper(method);
+    r.path = string_abs(receiver.text, receiver.dynamic);
+    r.has_path = true;
+  } else if (method == "route" && v.count >= 1) {
+    Abs route = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+    Abs out;
+    out.kind = AbsKind::kRoute;
+    out.instance = receiver.instance;
+    out.text = route.kind == AbsKind::kString ? route.text : "{dynamic}";
+    out.dynamic = route.kind != AbsKind::kString || route.dynamic;
+    return out;
+  } else if (is_verb(method)) {
+    if (v.count < 2) return receiver;  // app.get('setting') reads a setting
+    r.is_route = true;
+    r.method = upper(method);
+    r.path = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+    r.has_path = true;
+    first = 1;
+  } else if (method == "use") {
+    if (v.count == 0) return receiver;
+    const Abs maybe_path = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+    const Value& first_value = f.at(f.item(v, 0));
+    // A path is a string (or a name of one); functions, routers and arrays are middleware.
+    if (maybe_path.kind == AbsKind::kString ||
+        (maybe_path.kind == AbsKind::kUnknown && first_value.kind != ValueKind::kName &&
+         first_value.kind != ValueKind::kCall && first_value.kind != ValueKind::kMember &&
+         first_value.kind != ValueKind::kArray && first_value.kind != ValueKind::kFunction &&
+         v.count >= 2)) {
+      r.path = maybe_path.kind == AbsKind::kString ? maybe_path : dynamic_string();
+      r.has_path = true;
+      first = 1;
+    } else {
+      r.path = string_abs("/", false);
+    }
+  } else {
+    return receiver;  // set, param, listen, engine, ...: nothing the route table needs
+  }
+  if (r.is_route && r.path.kind != AbsKind::kString) r.path = dynamic_string();
+  for (std::uint32_t i = first; i < v.count; ++i)
+    r.items.push_back(Loc{loc.file, f.item(v, i), loc.env});
+  // Evaluate the arguments (and nested array elements) now, in this context: a router built
+  // inline registers here, and the route table later only reads memoised results.
+  for (const Loc& item : r.items) eval_value(item, depth + 1);
+  flatten(r.items);
+  instances_[receiver.instance].registrations.push_back(std::move(r));
+  return receiver;
+}
+
+std::vector<Loc> Evaluator::flatten(const std::vector<Loc>& items) {
+  std::vector<Loc> out;
+  std::vector<std::pair<Loc, int>> stack;
+  for (auto it = items.rbegin(); it != items.rend(); ++it) stack.emplace_back(*it, 0);
+  while (!stack.empty()) {
+    auto [loc, depth] = stack.back();
+    stack.pop_back();
+    const Abs a = eval(loc);
+    if (a.kind == AbsKind::kLiteral && depth < 8) {
+      const auto& f = facts(a.file);
+      const Value& lit = f.at(a.value);
+      if (lit.kind == ValueKind::kArray) {
+        for (std::uint32_t i = lit.count; i-- > 0;) {
+          stack.emplace_back(Loc{a.file, f.item(lit, i), a.env}, depth + 1);
+        }
+        continue;
+      }
+    }
+    out.push_back(loc);
+  }
+  return out;
+}
+
+std::string Evaluator::name_of(const Loc& loc, int depth) const {
+  if (loc.value == facts::kNoValue || depth > 8) return "(unknown)";
+  const auto& f = facts(loc.file);
+  const Value& v = f.at(loc.value);
+  switch (v.kind) {
+    case ValueKind::kName:
+      return v.text;
+    case ValueKind::kThis:
+      return "this";
+    case ValueKind::kMember:
+      return name_of(Loc{loc.file, v.a, loc.env}, depth + 1) + "." + v.text;
+    case ValueKind::kCall:
+      return v.text + "()";
+    case ValueKind::kNew:
+      return "new " + name_of(Loc{loc.file, v.a, loc.env}, depth + 1) + "()";
+    case ValueKind::kFunction: {
+      const std::string& n = f.functions[static_cast<std::size_t>(v.index)].name;
+      return n.empty() ? "(anonymous)" : n;
+    }
+    case ValueKind::kString:
+      return "'" + v.text + "'";
+    case ValueKind::kRequire:
+      return "require('" + v.text + "')";
+    default:
+      return v.text.empty() ? "(expression)" : v.text;
+  }
+}
+
+}  // namespace nodescope::model

@@ -1,0 +1,141 @@
+// Cross-file symbolic evaluation over the value facts: what a name, a member or a call denotes
+// (a string, a package export, a project module or function, a framework instance such as an
+// Express app or router). Calls of project functions are followed with their arguments bound
+// (registration functions, router factories), `forEach`/`map` over literal arrays are unrolled,
+// and every call is evaluated once per call context, so registrations are recorded exactly once
+// with the order in which they run. Framework knowledge comes through FrameworkHooks.
+// No I/O, no trees: it reads the Program only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "facts/values.h"
+#include "model/program.h"
+
+namespace nodescope::model {
+
+enum class AbsKind : std::uint8_t {
+  kUnknown,
+  kString,    // text; dynamic when some parts are unknown (rendered {dynamic})
+  kNumber,    // text
+  kPackage,   // text: "express", "express.Router", "express.json()", "multer().single()"
+  kModule,    // a project module's namespace: file
+  kFunction,  // file, fn, env (the closure's environment)
+  kInstance,  // instance
+  kRoute,     // an Express route object (`router.route(path)`): instance, text = path
+  kLiteral,   // an array or object literal: file, value, env
+};
+
+struct Abs {
+  AbsKind kind = AbsKind::kUnknown;
+  std::string text;
+  bool dynamic = false;
+  std::uint32_t file = 0;
+  facts::ValueId value = facts::kNoValue;
+  facts::FunctionId fn = 0;
+  std::uint32_t env = 0;
+  std::uint32_t instance = 0;
+};
+
+// A place in the program: a value of a file, evaluated in an environment.
+struct Loc {
+  std::uint32_t file = 0;
+  facts::ValueId value = facts::kNoValue;
+  std::uint32_t env = 0;
+};
+
+// When a registration runs: the chain of call positions from a module's top-level statement down
+// to the registering call. Compared lexicographically.
+using OrderKey = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+enum class InstanceKind : std::uint8_t { kExpressApp, kExpressRouter };
+
+struct Registration {
+  bool is_route = false;  // else a `use`
+  std::string method;     // upper-case for routes
+  Abs path;               // kString; for a `use` without a path: "/" (has_path false)
+  bool has_path = false;
+  std::vector<Loc> items;  // the arguments after the path
+  OrderKey key;
+  bool conditional = false;
+  std::uint32_t file = 0;
+  std::uint32_t line = 0;  // of the method name token
+};
+
+struct Instance {
+  InstanceKind kind = InstanceKind::kExpressApp;
+  Loc site;
+  std::vector<Registration> registrations;
+};
+
+class Evaluator {
+ public:
+  explicit Evaluator(const Program& program);
+
+  // Runs every file's top-level effects (and, through them, everything they call).
+  void run();
+
+  Abs eval(const Loc& loc);
+  const std::vector<Instance>& instances() const { return instances_; }
+  // Whether an instance only exists because a function ran speculatively (without a caller)
+  // although the same function is also called for real: the real call's instance stands.
+  bool superseded(const Instance& instance) const;
+  const Program& program() const { return program_; }
+  const facts::ValueFacts& facts(std::uint32_t file) const {
+    return program_.files()[file].facts.values;
+  }
+  // A short source-like name for the value at loc (`passport.authenticate()`, `requireAuth`).
+  std::string name_of(const Loc& loc, int depth = 0) const;
+  // Flattens (nested) array literals among `items` into their elements.
+  std::vector<Loc> flatten(const std::vector<Loc>& items);
+
+ private:
+  struct Frame {
+    std::uint32_t parent = 0;
+    std::uint32_t file = 0;
+    facts::FunctionId fn = 0;
+    std::vector<Abs> args;
+    Loc call;                  // the call site that created the frame
+    bool speculative = false;  // run without a caller (Evaluator::run, step 3)
+  };
+  struct Context {
+    OrderKey key;
+    bool conditional = false;
+  };
+
+  Abs eval_value(const Loc& loc, int depth);
+  Abs eval_name(const Loc& loc, const facts::Value& v, int depth);
+  Abs eval_member(const Abs& object, const std::string& prop, int depth);
+  Abs eval_call(const Loc& loc, const facts::Value& v, int depth);
+  Abs invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& call, int depth);
+  void invoke_uncalled(const Abs& fn, const Loc& site);
+  Abs module_value(std::uint32_t file, int depth);
+  Abs module_export(std::uint32_t file, const std::string& name, int depth);
+  Abs require(std::uint32_t from_file, const std::string& spec, int depth);
+  Abs concat(const Abs& a, const Abs& b) const;
+  void run_effects(std::uint32_t file, facts::FunctionId fn, std::uint32_t env, int depth);
+  std::uint32_t frame_for(std::uint32_t env, std::uint32_t file, facts::FunctionId fn) const;
+  Abs instance_call(const Abs& receiver, const std::string& method, const Loc& call,
+                    const facts::Value& v, int depth);
+  std::uint32_t new_instance(InstanceKind kind, const Loc& site);
+  bool speculative_chain(std::uint32_t env) const;
+
+  const Program& program_;
+  std::vector<Frame> frames_;  // frames_[0] is the module scope
+  std::vector<Instance> instances_;
+  std::map<std::tuple<std::uint32_t, facts::ValueId, std::uint32_t>, Abs> memo_;
+  std::map<std::tuple<std::uint32_t, facts::ValueId, std::uint32_t>, std::uint32_t> instance_at_;
+  std::map<std::tuple<std::uint32_t, facts::ValueId, std::uint32_t>, std::uint32_t> frame_at_;
+  std::vector<std::vector<std::vector<std::uint32_t>>> bindings_by_scope_;  // lazily per file
+  Context context_;
+  mutable std::set<std::pair<std::uint32_t, facts::FunctionId>> really_called_;
+  std::size_t work_ = 0;  // evaluation steps, bounded
+};
+
+}  // namespace nodescope::model

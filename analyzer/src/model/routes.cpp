@@ -1,0 +1,305 @@
+// Route table assembly (see routes.h). Each app that is not mounted elsewhere is a root; its
+// registrations are replayed in the order they run: `use` middleware whose path covers a route
+// or mount and that ran before it joins the chain, then the mount's own middleware, level by
+// level down to the route's own arguments.
+#include "model/routes.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <string>
+
+#include "model/evaluator.h"
+
+namespace nodescope::model {
+namespace {
+
+struct PackageKind {
+  std::string_view package;
+  std::string_view kind;
+};
+
+constexpr std::array<PackageKind, 38> kPackageKinds = {{
+    {"helmet", "security-headers"},
+    {"lusca", "security-headers"},
+    {"@fastify/helmet", "security-headers"},
+    {"koa-helmet", "security-headers"},
+    {"express-rate-limit", "rate-limit"},
+    {"rate-limiter-flexible", "rate-limit"},
+    {"express-slow-down", "rate-limit"},
+    {"express-brute", "rate-limit"},
+    {"@fastify/rate-limit", "rate-limit"},
+    {"koa-ratelimit", "rate-limit"},
+    {"hapi-rate-limit", "rate-limit"},
+    {"@nestjs/throttler", "rate-limit"},
+    {"express-jwt", "auth"},
+    {"koa-jwt", "auth"},
+    {"express-openid-connect", "auth"},
+    {"express-basic-auth", "auth"},
+    {"celebrate", "validation"},
+    {"express-validator", "validation"},
+    {"express-joi-validation", "validation"},
+    {"express-json-validator-middleware", "validation"},
+    {"zod-express-middleware", "validation"},
+    {"cors", "cors"},
+    {"@koa/cors", "cors"},
+    {"kcors", "cors"},
+    {"@fastify/cors", "cors"},
+    {"body-parser", "body-parser"},
+    {"multer", "body-parser"},
+    {"cookie-parser", "body-parser"},
+    {"koa-body", "body-parser"},
+    {"koa-bodyparser", "body-parser"},
+    {"express-fileupload", "body-parser"},
+    {"morgan", "logger"},
+    {"pino-http", "logger"},
+    {"express-winston", "logger"},
+    {"express-pino-logger", "logger"},
+    {"koa-logger", "logger"},
+    {"passport", ""},
+    {"express", ""},
+}};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// Segment-wise prefix: "/api" covers "/api" and "/api/notes", not "/apis".
+bool covers(const std::string& prefix, const std::string& path) {
+  if (prefix.empty() || prefix == "/") return true;
+  if (path.compare(0, prefix.size(), prefix) != 0) return false;
+  return path.size() == prefix.size() || path[prefix.size()] == '/' || prefix.back() == '/';
+}
+
+std::string join(const std::string& a, const std::string& b) {
+  std::string out = a;
+  if (!b.empty() && b != "/") {
+    if (out.empty() || out.back() != '/') out.push_back('/');
+    out += b[0] == '/' ? b.substr(1) : b;
+  }
+  // Fold doubled slashes and drop a trailing one (but keep the root).
+  std::string folded;
+  for (char c : out) {
+    if (c == '/' && !folded.empty() && folded.back() == '/') continue;
+    folded.push_back(c);
+  }
+  if (folded.empty() || folded[0] != '/') folded.insert(folded.begin(), '/');
+  if (folded.size() > 1 && folded.back() == '/') folded.pop_back();
+  return folded;
+}
+
+struct Builder {
+  Evaluator& ev;
+  std::vector<Route>& out;
+
+  struct Mount {
+    std::uint32_t child;
+    std::string path;
+    bool dynamic;
+    std::vector<Loc> middleware;
+    OrderKey key;
+    bool conditional;
+    std::uint32_t file;
+  };
+
+  RouteMiddleware describe(const Loc& loc, bool conditional) {
+    RouteMiddleware m;
+    m.name = ev.name_of(loc);
+    m.file = ev.program().files()[loc.file].path;
+    m.line = ev.facts(loc.file).line_of(ev.facts(loc.file).at(loc.value).start_byte);
+    m.conditional = conditional;
+    const Abs a = ev.eval(loc);
+    if (a.kind == AbsKind::kFunction &&
+        ev.facts(a.file).functions[static_cast<std::size_t>(a.fn)].params.size() == 4) {
+      m.kind = "error-handler";
+      return m;
+    }
+    std::string package;
+    std::string member;
+    if (a.kind == AbsKind::kPackage) {
+      // "express-rate-limit()", "passport.authenticate()", "@fastify/helmet", "multer().single()"
+      const std::string& t = a.text;
+      std::size_t end = t.find_first_of(".(", t[0] == '@' ? t.find('/') + 1 : 0);
+      package = t.substr(0, end);
+      if (end != std::string::npos && t[end] == '.') {
+        const std::size_t next = t.find_first_of(".(", end + 1);
+        member = t.substr(end + 1, next == std::string::npos ? std::string::npos : next - end - 1);
+      }
+    }
+    m.kind = classify_middleware(package, member, m.name);
+    return m;
+  }
+
+  // Items of a registration that are middleware (flattened), and the mounted instances.
+  void split(const Registration& r, std::vector<Loc>& middleware,
+             std::vector<std::uint32_t>& mounted) {
+    for (const Loc& item : ev.flatten(r.items)) {
+      const Abs a = ev.eval(item);
+      if (a.kind == AbsKind::kInstance) {
+        mounted.push_back(a.instance);
+      } else {
+        middleware.push_back(item);
+      }
+    }
+  }
+
+  std::vector<Mount> mounts_of(std::uint32_t instance) {
+    std::vector<Mount> mounts;
+    // By index, on copies: evaluation only reads memoised results here, but must stay safe if a
+    // late evaluation ever registers more.
+    for (std::size_t k = 0; k < ev.instances()[instance].registrations.size(); ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.is_route) continue;
+      std::vector<Loc> middleware;
+      std::vector<std::uint32_t> children;
+      split(r, middleware, children);
+      for (std::uint32_t child : children) {
+        if (child == instance) continue;
+        mounts.push_back(
+            Mount{child, r.path.text, r.path.dynamic, middleware, r.key, r.conditional, r.file});
+      }
+    }
+    return mounts;
+  }
+
+  // `use` middleware of an instance that ran before `key` and whose path covers `path`.
+  void chain_before(std::uint32_t instance, const OrderKey& key, const std::string& path,
+                    std::vector<RouteMiddleware>& chain) {
+    for (std::size_t k = 0; k < ev.instances()[instance].registrations.size(); ++k) {
+      const Registration& ref = ev.instances()[instance].registrations[k];
+      if (ref.is_route || !(ref.key < key)) continue;
+      const Registration r = ref;
+      if (r.has_path && !r.path.dynamic && !covers(join("", r.path.text), path)) continue;
+      std::vector<Loc> middleware;
+      std::vector<std::uint32_t> children;
+      split(r, middleware, children);
+      if (!children.empty()) continue;  // a mount: its middleware applies only below it
+      for (const Loc& m : middleware) {
+        RouteMiddleware d = describe(m, r.conditional);
+        chain.push_back(std::move(d));
+      }
+    }
+  }
+
+  void walk(std::uint32_t instance, const std::string& prefix, bool dynamic,
+            const std::vector<RouteMiddleware>& inherited, std::set<std::uint32_t>& active) {
+    if (active.count(instance) != 0 || active.size() > 32) return;  // mount cycles
+    active.insert(instance);
+    for (std::size_t k = 0; k < ev.instances()[instance].registrations.size(); ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (!r.is_route) continue;
+      const std::string local = join("", r.path.text);
+      Route route;
+      route.method = r.method;
+      route.path = join(prefix, r.path.text);
+      route.file = ev.program().files()[r.file].path;
+      route.line = r.line;
+      route.framework = "express";
+      route.dynamic = dynamic || r.path.dynamic;
+      route.middleware = inherited;
+      chain_before(instance, r.key, local, route.middleware);
+      const std::vector<Loc> items = ev.flatten(r.items);
+      for (std::size_t i = 0; i + 1 < items.size(); ++i) {
+        route.middleware.push_back(describe(items[i], r.conditional));
+      }
+      route.handler = items.empty() ? "(none)" : ev.name_of(items.back());
+      for (const RouteMiddleware& m : route.middleware) {
+        route.auth = route.auth || m.kind == "auth";
+        route.validated = route.validated || m.kind == "validation";
+        route.rate_limited = route.rate_limited || m.kind == "rate-limit";
+      }
+      out.push_back(std::move(route));
+    }
+    for (const Mount& m : mounts_of(instance)) {
+      std::vector<RouteMiddleware> chain = inherited;
+      chain_before(instance, m.key, join("", m.path), chain);
+      for (const Loc& loc : m.middleware) chain.push_back(describe(loc, m.conditional));
+      walk(m.child, join(prefix, m.path), dynamic || m.dynamic, chain, active);
+    }
+    active.erase(instance);
+  }
+};
+
+}  // namespace
+
+std::string classify_middleware(std::string_view package, std::string_view member,
+                                std::string_view name) {
+  if (!package.empty()) {
+    // express and passport export many things: the member decides, else the name patterns below
+    // (passport.authenticateJwt is auth, passport.initialize() is not).
+    if (package == "express" &&
+        (member == "json" || member == "urlencoded" || member == "raw" || member == "text")) {
+      return "body-parser";
+    }
+    for (const PackageKind& pk : kPackageKinds) {
+      if (pk.package == package && !pk.kind.empty()) return std::string(pk.kind);
+    }
+  }
+  const std::string n = lower(name);
+  if (contains(n, "helmet")) return "security-headers";
+  if (contains(n, "ratelimit") || contains(n, "limiter") || contains(n, "throttl") ||
+      contains(n, "slowdown")) {
+    return "rate-limit";
+  }
+  if (contains(n, "auth") || contains(n, "jwt") || contains(n, "verifytoken") ||
+      contains(n, "loggedin") || contains(n, "requirelogin")) {
+    return "auth";
+  }
+  if (contains(n, "validat") || contains(n, "celebrate") || contains(n, "checkschema")) {
+    return "validation";
+  }
+  if (contains(n, "cors")) return "cors";
+  if (contains(n, "bodyparser") || contains(n, "cookieparser")) return "body-parser";
+  if (contains(n, "logger") || contains(n, "morgan")) return "logger";
+  return "other";
+}
+
+std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics) {
+  Evaluator ev(program);
+  ev.run();
+  std::vector<Route> routes;
+  Builder builder{ev, routes};
+
+  std::set<std::uint32_t> mounted;
+  for (std::uint32_t i = 0; i < ev.instances().size(); ++i) {
+    for (const auto& m : builder.mounts_of(i)) mounted.insert(m.child);
+  }
+  for (std::uint32_t i = 0; i < ev.instances().size(); ++i) {
+    if (mounted.count(i) != 0) continue;
+    const Instance& inst = ev.instances()[i];
+    if (ev.superseded(inst)) continue;
+    std::set<std::uint32_t> active;
+    if (inst.kind == InstanceKind::kExpressApp) {
+      builder.walk(i, "", false, {}, active);
+    } else if (!inst.registrations.empty()) {
+      // A router never mounted where we can see it: its routes are listed under an unknown
+      // prefix rather than dropped.
+      const std::size_t before = routes.size();
+      builder.walk(i, "/{dynamic}", true, {}, active);
+      if (routes.size() > before) {
+        Diagnostic d;
+        d.file = program.files()[inst.site.file].path;
+        d.kind = "dynamic-route";
+        d.line = ev.facts(inst.site.file)
+                     .line_of(ev.facts(inst.site.file).at(inst.site.value).start_byte);
+        d.message =
+            "router is not mounted anywhere nodescope can see; its routes are listed "
+            "under /{dynamic}";
+        diagnostics.push_back(std::move(d));
+      }
+    }
+  }
+  std::sort(routes.begin(), routes.end(), [](const Route& a, const Route& b) {
+    return std::tie(a.path, a.method, a.file, a.line, a.handler) <
+           std::tie(b.path, b.method, b.file, b.line, b.handler);
+  });
+  return routes;
+}
+
+}  // namespace nodescope::model

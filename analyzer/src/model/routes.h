@@ -1,0 +1,22 @@
+// The route table: every route of every app with its full path and effective middleware chain,
+// assembled from the evaluator's framework instances and registrations (Express today).
+// Deterministic: sorted by path, method, file, line.
+#pragma once
+
+#include <vector>
+
+#include "model/program.h"
+#include "nodescope/model.h"
+#include "nodescope/result.h"
+
+namespace nodescope::model {
+
+std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics);
+
+// The middleware kind of a package export or a name (README "Route table"). `package` is the
+// package a value comes from ("" when it is project code), `member` the first property used on it
+// (`passport.authenticate()` -> "authenticate"), `name` the source-like name.
+std::string classify_middleware(std::string_view package, std::string_view member,
+                                std::string_view name);
+
+}  // namespace nodescope::model
