@@ -39,6 +39,16 @@ run_ctest() {  # run_ctest BUILD_DIR LABEL
 analyzer/tools/build.sh build -DNODESCOPE_WERROR=ON
 run_ctest build release
 
+# The route table against the frameworks themselves: the fixture apps the oracle can load are
+# booted in Node (without listening) and their registered routes compared with `nodescope routes`.
+echo "== route oracle =="
+if tests/route_oracle/setup.sh && oracle_out="$(python3 tests/route_oracle/compare.py build/nodescope fixtures/apps/* 2>&1)"; then
+  echo "$oracle_out"
+else
+  echo "${oracle_out:-route oracle setup failed}"
+  status=1
+fi
+
 if [ "$quick" -eq 0 ]; then
   analyzer/tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \
     "-DNODESCOPE_SANITIZE=address;undefined" -DNODESCOPE_COVERAGE=ON -DNODESCOPE_BUILD_BENCH=OFF

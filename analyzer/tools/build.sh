@@ -16,6 +16,8 @@ packages=(cmake ninja-build g++ pkg-config ccache libtbb-dev libre2-dev libsimdj
           libcli11-dev libfmt-dev libxxhash-dev rapidjson-dev libgtest-dev libgmock-dev
           libbenchmark-dev gcovr)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -69,7 +69,7 @@ Abs Evaluator::eval(const Loc& loc) { return eval_value(loc, 0); }
 
 Abs Evaluator::eval_value(const Loc& loc, int depth) {
   if (loc.value == facts::kNoValue || depth > kMaxDepth || ++work_ > kMaxWork) return unknown();
-  const auto key = std::make_tuple(loc.file, loc.value, loc.env);
+  const auto key = pack(loc.file, loc.value, loc.env);
   if (auto it = memo_.find(key); it != memo_.end()) return it->second;
   memo_[key] = unknown();  // cycle guard: a value that refers to itself is unknown
   const Value& v = facts(loc.file).at(loc.value);
@@ -195,6 +195,10 @@ Abs Evaluator::eval_member(const Abs& object, const std::string& prop, int depth
       return out;
     }
     case AbsKind::kModule:
+      if (prop == "default") {  // ESM default, else CommonJS module.exports (interop)
+        const Abs d = module_export(object.file, "default", depth);
+        return d.kind != AbsKind::kUnknown ? d : deref(object, depth);
+      }
       return module_export(object.file, prop, depth);
     case AbsKind::kLiteral: {
       const auto& f = facts(object.file);
@@ -220,7 +224,7 @@ Abs Evaluator::eval_member(const Abs& object, const std::string& prop, int depth
   }
 }
 
-Abs Evaluator::require(std::uint32_t from_file, const std::string& spec, int depth) {
+Abs Evaluator::require(std::uint32_t from_file, const std::string& spec, int /*depth*/) {
   if (!is_relative_specifier(spec)) {
     Abs pkg;
     pkg.kind = AbsKind::kPackage;
@@ -229,7 +233,18 @@ Abs Evaluator::require(std::uint32_t from_file, const std::string& spec, int dep
   }
   const auto target = resolve_module(program_, program_.files()[from_file].path, spec);
   if (!target) return unknown();
-  return module_value(static_cast<std::uint32_t>(*target), depth);
+  // The module itself: its named exports (`module.exports.Router = ...`) stay reachable even
+  // when `module.exports` is also a function; deref() gives `module.exports` where a value is used.
+  Abs ns;
+  ns.kind = AbsKind::kModule;
+  ns.file = static_cast<std::uint32_t>(*target);
+  return ns;
+}
+
+Abs Evaluator::deref(const Abs& a, int depth) {
+  if (a.kind != AbsKind::kModule || depth > kMaxDepth) return a;
+  const Abs value = module_value(a.file, depth + 1);
+  return value.kind == AbsKind::kUnknown ? a : value;
 }
 
 // What `require(file)` returns: CommonJS `module.exports` if set, else the module namespace
@@ -275,7 +290,7 @@ Abs Evaluator::module_export(std::uint32_t file, const std::string& name, int de
 }
 
 std::uint32_t Evaluator::new_instance(InstanceKind kind, const Loc& site) {
-  const auto key = std::make_tuple(site.file, site.value, site.env);
+  const auto key = pack(site.file, site.value, site.env);
   if (auto it = instance_at_.find(key); it != instance_at_.end()) return it->second;
   instances_.push_back(Instance{kind, site, {}});
   const auto id = static_cast<std::uint32_t>(instances_.size() - 1);
@@ -288,14 +303,14 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
   const Value* callee = v.a == facts::kNoValue ? nullptr : &f.at(v.a);
   Abs target;
   if (callee != nullptr && callee->kind == ValueKind::kMember) {
-    const Abs receiver = eval_value(Loc{loc.file, callee->a, loc.env}, depth + 1);
+    const Abs receiver = deref(eval_value(Loc{loc.file, callee->a, loc.env}, depth + 1), depth);
     if (receiver.kind == AbsKind::kInstance || receiver.kind == AbsKind::kRoute) {
       return instance_call(receiver, callee->text, loc, v, depth);
     }
     if (receiver.kind == AbsKind::kLiteral && f.at(receiver.value).kind == ValueKind::kArray &&
         (callee->text == "forEach" || callee->text == "map") && v.count >= 1) {
       // A loop over a literal array: run the callback once per element.
-      const Abs fn = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+      const Abs fn = deref(eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1), depth);
       if (fn.kind == AbsKind::kFunction) {
         const auto& rf = facts(receiver.file);
         const Value& arr = rf.at(receiver.value);
@@ -313,9 +328,9 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
       }
       return unknown();
     }
-    target = eval_member(receiver, callee->text, depth + 1);
+    target = deref(eval_member(receiver, callee->text, depth + 1), depth);
   } else {
-    target = eval_value(Loc{loc.file, v.a, loc.env}, depth + 1);
+    target = deref(eval_value(Loc{loc.file, v.a, loc.env}, depth + 1), depth);
   }
   if (target.kind == AbsKind::kPackage) {
     if (target.text == "express")
@@ -343,7 +358,7 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
 
 Abs Evaluator::invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& call, int depth) {
   if (depth > kMaxDepth || frames_.size() >= kMaxFrames) return unknown();
-  const auto key = std::make_tuple(call.file, call.value, call.env);
+  const auto key = pack(call.file, call.value, call.env);
   std::uint32_t frame;
   if (auto it = frame_at_.find(key); it != frame_at_.end()) {
     frame = it->second;
@@ -520,7 +535,7 @@ std::vector<Loc> Evaluator::flatten(const std::vector<Loc>& items) {
   while (!stack.empty()) {
     auto [loc, depth] = stack.back();
     stack.pop_back();
-    const Abs a = eval(loc);
+    const Abs a = deref(eval(loc), 0);
     if (a.kind == AbsKind::kLiteral && depth < 8) {
       const auto& f = facts(a.file);
       const Value& lit = f.at(a.value);

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,8 @@ class Evaluator {
   void run();
 
   Abs eval(const Loc& loc);
+  // A project module used as a value is its `module.exports` (when it sets one).
+  Abs deref(const Abs& a, int depth = 0);
   const std::vector<Instance>& instances() const { return instances_; }
   // Whether an instance only exists because a function ran speculatively (without a caller)
   // although the same function is also called for real: the real call's instance stands.
@@ -129,9 +132,14 @@ class Evaluator {
   const Program& program_;
   std::vector<Frame> frames_;  // frames_[0] is the module scope
   std::vector<Instance> instances_;
-  std::map<std::tuple<std::uint32_t, facts::ValueId, std::uint32_t>, Abs> memo_;
-  std::map<std::tuple<std::uint32_t, facts::ValueId, std::uint32_t>, std::uint32_t> instance_at_;
-  std::map<std::tuple<std::uint32_t, facts::ValueId, std::uint32_t>, std::uint32_t> frame_at_;
+  // Keyed by pack(file, value, env): memoised results, instances and frames per place.
+  static std::uint64_t pack(std::uint32_t file, facts::ValueId value, std::uint32_t env) {
+    return (static_cast<std::uint64_t>(file) << 42) ^
+           (static_cast<std::uint64_t>(static_cast<std::uint32_t>(value)) << 20) ^ env;
+  }
+  std::unordered_map<std::uint64_t, Abs> memo_;
+  std::unordered_map<std::uint64_t, std::uint32_t> instance_at_;
+  std::unordered_map<std::uint64_t, std::uint32_t> frame_at_;
   std::vector<std::vector<std::vector<std::uint32_t>>> bindings_by_scope_;  // lazily per file
   Context context_;
   mutable std::set<std::pair<std::uint32_t, facts::FunctionId>> really_called_;

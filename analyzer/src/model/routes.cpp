@@ -114,7 +114,7 @@ struct Builder {
     m.file = ev.program().files()[loc.file].path;
     m.line = ev.facts(loc.file).line_of(ev.facts(loc.file).at(loc.value).start_byte);
     m.conditional = conditional;
-    const Abs a = ev.eval(loc);
+    const Abs a = ev.deref(ev.eval(loc));
     if (a.kind == AbsKind::kFunction &&
         ev.facts(a.file).functions[static_cast<std::size_t>(a.fn)].params.size() == 4) {
       m.kind = "error-handler";
@@ -140,7 +140,7 @@ struct Builder {
   void split(const Registration& r, std::vector<Loc>& middleware,
              std::vector<std::uint32_t>& mounted) {
     for (const Loc& item : ev.flatten(r.items)) {
-      const Abs a = ev.eval(item);
+      const Abs a = ev.deref(ev.eval(item));
       if (a.kind == AbsKind::kInstance) {
         mounted.push_back(a.instance);
       } else {
