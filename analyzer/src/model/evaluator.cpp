@@ -4,6 +4,7 @@
 #include "model/evaluator.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "model/resolve.h"
@@ -340,6 +341,18 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
       return Abs{AbsKind::kInstance, "", false, 0,
                  facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressRouter, loc)};
     }
+    if (target.text == "fastify" || target.text == "fastify.fastify" ||
+        target.text == "fastify.default") {
+      return Abs{AbsKind::kInstance, "", false, 0,
+                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kFastify, loc)};
+    }
+    if ((target.text == "fastify-plugin" || target.text == "fastify-plugin.default") &&
+        v.count >= 1) {
+      // fp(plugin): the plugin itself, marked to share its parent's scope.
+      Abs fn = deref(eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1), depth);
+      if (fn.kind == AbsKind::kFunction) fn.text = "fastify-plugin";
+      return fn;
+    }
     Abs out = target;
     out.text += "()";
     out.file = loc.file;
@@ -466,19 +479,233 @@ void Evaluator::invoke_uncalled(const Abs& fn, const Loc& site) {
   run_effects(fn.file, fn.fn, frame, 1);
 }
 
-Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, const Loc& loc,
-                             const Value& v, int depth) {
+Registration Evaluator::new_registration(RegKind kind, const Loc& loc, const Value& v,
+                                         std::string_view method) {
   const auto& f = facts(loc.file);
   Registration r;
+  r.kind = kind;
+  r.is_route = kind == RegKind::kRoute;
   r.key = context_.key;
   r.key.emplace_back(loc.file, v.start_byte);
   r.conditional = context_.conditional;
   r.file = loc.file;
   const Value& callee = f.at(v.a);
   r.line = f.line_of(callee.end_byte - static_cast<std::uint32_t>(method.size()));
+  r.options = Loc{loc.file, facts::kNoValue, loc.env};
+  return r;
+}
+
+Loc Evaluator::object_key(const Loc& object, std::string_view key) {
+  if (object.value == facts::kNoValue) return Loc{object.file, facts::kNoValue, object.env};
+  const Abs lit = deref(eval(object));
+  if (lit.kind != AbsKind::kLiteral) return Loc{object.file, facts::kNoValue, object.env};
+  const auto& f = facts(lit.file);
+  const Value& obj = f.at(lit.value);
+  if (obj.kind != ValueKind::kObject) return Loc{object.file, facts::kNoValue, object.env};
+  for (std::uint32_t i = obj.count; i-- > 0;) {
+    if (f.key(obj, i) == key) return Loc{lit.file, f.item(obj, i), lit.env};
+  }
+  return Loc{object.file, facts::kNoValue, object.env};
+}
+
+Abs Evaluator::fastify_call(const Abs& receiver, const std::string& method, const Loc& loc,
+                            const Value& v, int depth) {
+  const auto& f = facts(loc.file);
+  auto arg = [&](std::uint32_t i) { return Loc{loc.file, f.item(v, i), loc.env}; };
+  auto add = [&](Registration r) {
+    instances_[receiver.instance].registrations.push_back(std::move(r));
+  };
+  if (is_verb(method) && method != "del" && v.count >= 2) {
+    // app.get(path, [options], handler); app.get(path, { handler, ... })
+    Registration r = new_registration(RegKind::kRoute, loc, v, method);
+    r.method = upper(method);
+    r.path = eval_value(arg(0), depth + 1);
+    r.has_path = true;
+    if (r.path.kind != AbsKind::kString) r.path = dynamic_string();
+    if (v.count >= 3) {
+      r.options = arg(1);
+      r.items.push_back(arg(v.count - 1));
+    } else if (f.at(f.item(v, 1)).kind == ValueKind::kObject) {
+      r.options = arg(1);
+      r.items.push_back(object_key(arg(1), "handler"));
+    } else {
+      r.items.push_back(arg(1));
+    }
+    add(std::move(r));
+    return receiver;
+  }
+  if (method == "route" && v.count >= 1) {
+    const Loc opts = arg(0);
+    const Loc url_loc = object_key(opts, "url").value != facts::kNoValue ? object_key(opts, "url")
+                                                                         : object_key(opts, "path");
+    Abs url = eval_value(url_loc, depth + 1);
+    if (url.kind != AbsKind::kString) url = dynamic_string();
+    std::vector<std::string> methods;
+    const Loc m = object_key(opts, "method");
+    const Abs mv = deref(eval_value(m, depth + 1));
+    if (mv.kind == AbsKind::kString) {
+      methods.push_back(mv.text);
+    } else if (mv.kind == AbsKind::kLiteral) {
+      const auto& mf = facts(mv.file);
+      const Value& arr = mf.at(mv.value);
+      for (std::uint32_t i = 0; arr.kind == ValueKind::kArray && i < arr.count; ++i) {
+        const Abs one = eval_value(Loc{mv.file, mf.item(arr, i), mv.env}, depth + 1);
+        if (one.kind == AbsKind::kString) methods.push_back(one.text);
+      }
+    }
+    for (const std::string& name : methods) {
+      Registration r = new_registration(RegKind::kRoute, loc, v, method);
+      r.method = upper(name);
+      r.path = url;
+      r.has_path = true;
+      r.options = opts;
+      r.items.push_back(object_key(opts, "handler"));
+      add(std::move(r));
+    }
+    return receiver;
+  }
+  if (method == "addHook" && v.count >= 2) {
+    const Abs name = eval_value(arg(0), depth + 1);
+    if (name.kind != AbsKind::kString) return receiver;
+    Registration r = new_registration(RegKind::kHook, loc, v, method);
+    r.method = name.text;
+    r.items.push_back(arg(1));
+    add(std::move(r));
+    return receiver;
+  }
+  if (method == "register" && v.count >= 1) {
+    const Abs plugin = deref(eval_value(arg(0), depth + 1));
+    const Loc opts = v.count >= 2 ? arg(1) : Loc{loc.file, facts::kNoValue, loc.env};
+    const Abs opts_abs = eval_value(opts, depth + 1);
+    if (plugin.kind == AbsKind::kFunction) {
+      if (plugin.text == "fastify-plugin") {  // shares the parent's scope
+        invoke(plugin, {receiver, opts_abs}, loc, depth + 1);
+        return receiver;
+      }
+      Registration r = new_registration(RegKind::kScope, loc, v, method);
+      const std::uint32_t child = new_instance(InstanceKind::kFastify, loc);
+      instances_[child].parent = static_cast<std::int32_t>(receiver.instance);
+      r.child = static_cast<std::int32_t>(child);
+      const Abs prefix = eval_value(object_key(opts, "prefix"), depth + 1);
+      r.has_path = prefix.kind == AbsKind::kString;
+      r.path = r.has_path ? prefix : string_abs("", false);
+      r.options = opts;
+      add(std::move(r));
+      Abs scope;
+      scope.kind = AbsKind::kInstance;
+      scope.instance = child;
+      invoke(plugin, {scope, opts_abs}, loc, depth + 1);
+      return receiver;
+    }
+    if (plugin.kind == AbsKind::kPackage &&
+        (plugin.text == "@fastify/autoload" || plugin.text == "@fastify/autoload.default" ||
+         plugin.text == "@fastify/autoload.autoload")) {
+      autoload(receiver, loc, v, opts, depth);
+      return receiver;
+    }
+    if (plugin.kind == AbsKind::kPackage) {
+      Registration r = new_registration(RegKind::kPlugin, loc, v, method);
+      r.items.push_back(arg(0));
+      r.options = opts;
+      add(std::move(r));
+    }
+    return receiver;
+  }
+  return receiver;  // decorate, setErrorHandler, withTypeProvider, listen, ...
+}
+
+// `path.join(__dirname, 'routes')` / `path.resolve(...)` / `join(...)` as a project-relative
+// folder, or nullopt.
+std::optional<std::string> Evaluator::folder_of(const Loc& loc, int depth) {
+  if (loc.value == facts::kNoValue) return std::nullopt;
+  const auto& f = facts(loc.file);
+  const Value& v = f.at(loc.value);
+  const std::string& from = program_.files()[loc.file].path;
+  const std::string dir =
+      from.find('/') == std::string::npos ? "" : from.substr(0, from.rfind('/'));
+  if (v.kind == ValueKind::kName && v.text == "__dirname") return dir;
+  if (v.kind != ValueKind::kCall) return std::nullopt;
+  const Abs callee = eval_value(Loc{loc.file, v.a, loc.env}, depth + 1);
+  if (callee.kind != AbsKind::kPackage ||
+      (callee.text != "path.join" && callee.text != "path.resolve")) {
+    return std::nullopt;
+  }
+  std::string joined;
+  for (std::uint32_t i = 0; i < v.count; ++i) {
+    const Loc part{loc.file, f.item(v, i), loc.env};
+    const Value& pv = f.at(part.value);
+    std::string piece;
+    if (pv.kind == ValueKind::kName && pv.text == "__dirname") {
+      piece = dir;
+      joined.clear();  // an absolute start
+    } else {
+      const Abs a = eval_value(part, depth + 1);
+      if (a.kind != AbsKind::kString || a.dynamic) return std::nullopt;
+      piece = a.text;
+    }
+    joined += (joined.empty() ? "" : "/") + piece;
+  }
+  return normalize_path(joined);
+}
+
+// @fastify/autoload: every module under `dir` is a plugin of its own, registered with the folder
+// path (relative to dir) as its prefix, after `options.prefix`; fastify-plugin modules share the
+// parent's scope. autohooks files are not plugins.
+void Evaluator::autoload(const Abs& receiver, const Loc& loc, const Value& v, const Loc& opts,
+                         int depth) {
+  const auto dir = folder_of(object_key(opts, "dir"), depth + 1);
+  if (!dir) return;
+  const Abs base = eval_value(object_key(object_key(opts, "options"), "prefix"), depth + 1);
+  const std::string base_prefix = base.kind == AbsKind::kString ? base.text : "";
+  const std::string root = dir->empty() ? "" : *dir + "/";
+  for (std::uint32_t file = 0; file < program_.files().size(); ++file) {
+    const std::string& path = program_.files()[file].path;
+    if (path.compare(0, root.size(), root) != 0) continue;
+    const std::string rel = path.substr(root.size());
+    const std::string name =
+        rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
+    if (name.rfind("autohooks.", 0) == 0 || name[0] == '.') continue;
+    const auto& ff = facts(file);
+    facts::ValueId export_value = facts::kNoValue;
+    for (const facts::Export& e : ff.exports) {
+      if ((e.name.empty() || e.name == "default") && !e.star && e.from.empty())
+        export_value = e.value;
+    }
+    if (export_value == facts::kNoValue) continue;
+    Abs plugin = deref(eval_value(Loc{file, export_value, 0}, depth + 1));
+    if (plugin.kind != AbsKind::kFunction) continue;
+    const Loc site{file, export_value, loc.env};
+    if (plugin.text == "fastify-plugin") {
+      invoke(plugin, {receiver, Abs{}}, site, depth + 1);
+      continue;
+    }
+    const std::string folder =
+        rel.find('/') == std::string::npos ? "" : rel.substr(0, rel.rfind('/'));
+    Registration r = new_registration(RegKind::kScope, loc, v, "register");
+    const std::uint32_t child = new_instance(InstanceKind::kFastify, site);
+    instances_[child].parent = static_cast<std::int32_t>(receiver.instance);
+    r.child = static_cast<std::int32_t>(child);
+    r.path = string_abs(base_prefix + (folder.empty() ? "" : "/" + folder), false);
+    r.has_path = true;
+    instances_[receiver.instance].registrations.push_back(std::move(r));
+    Abs scope;
+    scope.kind = AbsKind::kInstance;
+    scope.instance = child;
+    invoke(plugin, {scope, Abs{}}, site, depth + 1);
+  }
+}
+
+Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, const Loc& loc,
+                             const Value& v, int depth) {
+  if (instances_[receiver.instance].kind == InstanceKind::kFastify) {
+    return fastify_call(receiver, method, loc, v, depth);
+  }
+  const auto& f = facts(loc.file);
+  Registration r = new_registration(RegKind::kUse, loc, v, method);
   std::uint32_t first = 0;
   if (receiver.kind == AbsKind::kRoute) {  // router.route('/x').get(h)
     if (!is_verb(method)) return receiver;
+    r.kind = RegKind::kRoute;
     r.is_route = true;
     r.method = upper(method);
     r.path = string_abs(receiver.text, receiver.dynamic);
@@ -493,6 +720,7 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
     return out;
   } else if (is_verb(method)) {
     if (v.count < 2) return receiver;  // app.get('setting') reads a setting
+    r.kind = RegKind::kRoute;
     r.is_route = true;
     r.method = upper(method);
     r.path = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);

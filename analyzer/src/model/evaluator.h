@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -55,24 +56,36 @@ struct Loc {
 // to the registering call. Compared lexicographically.
 using OrderKey = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
 
-enum class InstanceKind : std::uint8_t { kExpressApp, kExpressRouter };
+enum class InstanceKind : std::uint8_t { kExpressApp, kExpressRouter, kFastify };
+
+enum class RegKind : std::uint8_t {
+  kRoute,   // a route: method, path, items (handlers; Fastify: the handler), options
+  kUse,     // Express `use`: path, items (middleware and mounted routers)
+  kHook,    // Fastify addHook: method = hook name, items = [hook function]
+  kPlugin,  // Fastify register of a package plugin: items = [plugin], options
+  kScope,   // Fastify register of a project plugin: child = the plugin's scope, path = prefix
+};
 
 struct Registration {
-  bool is_route = false;  // else a `use`
-  std::string method;     // upper-case for routes
+  RegKind kind = RegKind::kUse;
+  bool is_route = false;  // kind == kRoute
+  std::string method;     // upper-case for routes; the hook name for hooks
   Abs path;               // kString; for a `use` without a path: "/" (has_path false)
   bool has_path = false;
   std::vector<Loc> items;  // the arguments after the path
   OrderKey key;
   bool conditional = false;
   std::uint32_t file = 0;
-  std::uint32_t line = 0;  // of the method name token
+  std::uint32_t line = 0;   // of the method name token
+  Loc options;              // Fastify: route options / plugin options object (value -1: none)
+  std::int32_t child = -1;  // kScope: the child scope's instance
 };
 
 struct Instance {
   InstanceKind kind = InstanceKind::kExpressApp;
   Loc site;
   std::vector<Registration> registrations;
+  std::int32_t parent = -1;  // Fastify: the scope this plugin scope was registered in
 };
 
 class Evaluator {
@@ -93,6 +106,8 @@ class Evaluator {
   const facts::ValueFacts& facts(std::uint32_t file) const {
     return program_.files()[file].facts.values;
   }
+  // The value of `key` in the object literal at `object` (or kNoValue).
+  Loc object_key(const Loc& object, std::string_view key);
   // A short source-like name for the value at loc (`passport.authenticate()`, `requireAuth`).
   std::string name_of(const Loc& loc, int depth = 0) const;
   // Flattens (nested) array literals among `items` into their elements.
@@ -126,6 +141,13 @@ class Evaluator {
   std::uint32_t frame_for(std::uint32_t env, std::uint32_t file, facts::FunctionId fn) const;
   Abs instance_call(const Abs& receiver, const std::string& method, const Loc& call,
                     const facts::Value& v, int depth);
+  Abs fastify_call(const Abs& receiver, const std::string& method, const Loc& call,
+                   const facts::Value& v, int depth);
+  void autoload(const Abs& receiver, const Loc& call, const facts::Value& v, const Loc& opts,
+                int depth);
+  std::optional<std::string> folder_of(const Loc& loc, int depth);
+  Registration new_registration(RegKind kind, const Loc& call, const facts::Value& v,
+                                std::string_view method);
   std::uint32_t new_instance(InstanceKind kind, const Loc& site);
   bool speculative_chain(std::uint32_t env) const;
 

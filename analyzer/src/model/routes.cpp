@@ -187,6 +187,119 @@ struct Builder {
     }
   }
 
+  // ---- Fastify: encapsulated scopes ------------------------------------------------------------
+
+  static constexpr std::array<std::string_view, 4> kRequestHooks = {"onRequest", "preParsing",
+                                                                    "preValidation", "preHandler"};
+
+  void add_items(const Loc& loc, bool conditional, std::vector<RouteMiddleware>& chain) {
+    if (loc.value == facts::kNoValue) return;
+    for (const Loc& item : ev.flatten({loc})) chain.push_back(describe(item, conditional));
+  }
+
+  // What a scope contributes to the routes below it: package plugins with a known kind registered
+  // before `key`, then every request hook of the scope (hooks apply to the whole scope).
+  std::vector<RouteMiddleware> scope_chain(std::uint32_t instance, const OrderKey& key) {
+    std::vector<RouteMiddleware> chain;
+    const std::size_t n = ev.instances()[instance].registrations.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.kind != RegKind::kPlugin || !(r.key < key) || r.items.empty()) continue;
+      RouteMiddleware m = describe(r.items[0], r.conditional);
+      if (m.kind == "other") continue;
+      // @fastify/rate-limit with `global: false` limits only routes that ask for it.
+      if (m.kind == "rate-limit" && ev.name_of(ev.object_key(r.options, "global")) == "false") {
+        continue;
+      }
+      chain.push_back(std::move(m));
+    }
+    for (std::string_view hook : kRequestHooks) {
+      for (std::size_t k = 0; k < n; ++k) {
+        const Registration r = ev.instances()[instance].registrations[k];
+        if (r.kind != RegKind::kHook || r.method != hook || r.items.empty()) continue;
+        add_items(r.items[0], r.conditional, chain);
+      }
+    }
+    return chain;
+  }
+
+  void walk_fastify(std::uint32_t instance, const std::string& prefix, bool dynamic,
+                    const std::vector<RouteMiddleware>& inherited,
+                    std::set<std::uint32_t>& active) {
+    if (active.count(instance) != 0 || active.size() > 32) return;
+    active.insert(instance);
+    const std::size_t n = ev.instances()[instance].registrations.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.kind == RegKind::kScope && r.child >= 0) {
+        std::vector<RouteMiddleware> chain = inherited;
+        for (RouteMiddleware& m : scope_chain(instance, r.key)) chain.push_back(std::move(m));
+        walk_fastify(static_cast<std::uint32_t>(r.child), join(prefix, r.path.text),
+                     dynamic || r.path.dynamic, chain, active);
+        continue;
+      }
+      if (r.kind != RegKind::kRoute) continue;
+      Route route;
+      route.method = r.method;
+      route.path = join(prefix, r.path.text);
+      route.file = ev.program().files()[r.file].path;
+      route.line = r.line;
+      route.framework = "fastify";
+      route.dynamic = dynamic || r.path.dynamic;
+      route.middleware = inherited;
+      for (RouteMiddleware& m : scope_chain(instance, r.key))
+        route.middleware.push_back(std::move(m));
+      for (std::string_view hook : {"onRequest", "preValidation", "preHandler"}) {
+        add_items(ev.object_key(r.options, hook), r.conditional, route.middleware);
+      }
+      // Which request parts carry a schema: any of them makes the route validated.
+      const Loc schema = ev.object_key(r.options, "schema");
+      bool has_schema = false;
+      for (std::string_view part : {"body", "querystring", "query", "params", "headers"}) {
+        has_schema = has_schema || ev.object_key(schema, part).value != facts::kNoValue;
+      }
+      if (has_schema)
+        route.middleware.push_back(pseudo("schema", "validation", schema, r.conditional));
+      const Loc limit = ev.object_key(ev.object_key(r.options, "config"), "rateLimit");
+      if (limit.value != facts::kNoValue) {
+        if (ev.name_of(limit) == "false") {
+          std::erase_if(route.middleware,
+                        [](const RouteMiddleware& m) { return m.kind == "rate-limit"; });
+        } else {
+          route.middleware.push_back(
+              pseudo("config.rateLimit", "rate-limit", limit, r.conditional));
+        }
+      }
+      route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
+                          ? "(none)"
+                          : ev.name_of(r.items[0]);
+      finish(route);
+      out.push_back(std::move(route));
+    }
+    active.erase(instance);
+  }
+
+  RouteMiddleware pseudo(std::string name, std::string kind, const Loc& at, bool conditional) {
+    RouteMiddleware m;
+    m.name = std::move(name);
+    m.kind = std::move(kind);
+    m.file = ev.program().files()[at.file].path;
+    m.line = ev.facts(at.file).line_of(ev.facts(at.file).at(at.value).start_byte);
+    m.conditional = conditional;
+    return m;
+  }
+
+  static void finish(Route& route) {
+    for (const RouteMiddleware& m : route.middleware) {
+      route.auth = route.auth || m.kind == "auth";
+      route.validated = route.validated || m.kind == "validation";
+      route.rate_limited = route.rate_limited || m.kind == "rate-limit";
+    }
+  }
+
+  // ---- Express
+  // -----------------------------------------------------------------------------------
+
   void walk(std::uint32_t instance, const std::string& prefix, bool dynamic,
             const std::vector<RouteMiddleware>& inherited, std::set<std::uint32_t>& active) {
     if (active.count(instance) != 0 || active.size() > 32) return;  // mount cycles
@@ -209,11 +322,7 @@ struct Builder {
         route.middleware.push_back(describe(items[i], r.conditional));
       }
       route.handler = items.empty() ? "(none)" : ev.name_of(items.back());
-      for (const RouteMiddleware& m : route.middleware) {
-        route.auth = route.auth || m.kind == "auth";
-        route.validated = route.validated || m.kind == "validation";
-        route.rate_limited = route.rate_limited || m.kind == "rate-limit";
-      }
+      finish(route);
       out.push_back(std::move(route));
     }
     for (const Mount& m : mounts_of(instance)) {
@@ -275,7 +384,9 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     const Instance& inst = ev.instances()[i];
     if (ev.superseded(inst)) continue;
     std::set<std::uint32_t> active;
-    if (inst.kind == InstanceKind::kExpressApp) {
+    if (inst.kind == InstanceKind::kFastify) {
+      if (inst.parent < 0) builder.walk_fastify(i, "", false, {}, active);
+    } else if (inst.kind == InstanceKind::kExpressApp) {
       builder.walk(i, "", false, {}, active);
     } else if (!inst.registrations.empty()) {
       // A router never mounted where we can see it: its routes are listed under an unknown
