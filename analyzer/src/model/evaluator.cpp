@@ -376,18 +376,30 @@ Abs Evaluator::invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& ca
   if (auto it = frame_at_.find(key); it != frame_at_.end()) {
     frame = it->second;
   } else {
-    // Recursion through the same function in the environment chain is not followed.
-    for (std::uint32_t e = fn.env; e != 0; e = frames_[e].parent) {
-      if (frames_[e].file == fn.file && frames_[e].fn == fn.fn) return unknown();
+    // Recursion (direct or mutual) is not followed: a function already running is unknown.
+    const std::pair<std::uint32_t, FunctionId> self{fn.file, fn.fn};
+    if (std::find(call_stack_.begin(), call_stack_.end(), self) != call_stack_.end()) {
+      return unknown();
     }
     frames_.push_back(Frame{fn.env, fn.file, fn.fn, args, call});
     frame = static_cast<std::uint32_t>(frames_.size() - 1);
     frame_at_[key] = frame;
     Context saved = context_;
     context_.key.emplace_back(call.file, facts(call.file).at(call.value).start_byte);
+    call_stack_.push_back(self);
     run_effects(fn.file, fn.fn, frame, depth + 1);
+    call_stack_.pop_back();
     context_ = std::move(saved);
   }
+  const std::pair<std::uint32_t, FunctionId> self{fn.file, fn.fn};
+  if (std::find(call_stack_.begin(), call_stack_.end(), self) != call_stack_.end()) {
+    return unknown();  // its returns are being computed further up
+  }
+  call_stack_.push_back(self);
+  struct Pop {
+    std::vector<std::pair<std::uint32_t, FunctionId>>& stack;
+    ~Pop() { stack.pop_back(); }
+  } pop{call_stack_};
   const facts::Function& f = facts(fn.file).functions[static_cast<std::size_t>(fn.fn)];
   for (ValueId r : f.returns) {
     const Abs out = eval_value(Loc{fn.file, r, frame}, depth + 1);

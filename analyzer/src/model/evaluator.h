@@ -164,6 +164,7 @@ class Evaluator {
   std::unordered_map<std::uint64_t, std::uint32_t> frame_at_;
   std::vector<std::vector<std::vector<std::uint32_t>>> bindings_by_scope_;  // lazily per file
   Context context_;
+  std::vector<std::pair<std::uint32_t, facts::FunctionId>> call_stack_;  // functions running
   mutable std::set<std::pair<std::uint32_t, facts::FunctionId>> really_called_;
   std::size_t work_ = 0;  // evaluation steps, bounded
 };

@@ -1,0 +1,133 @@
+// Unit and robustness tests of the backend model: module resolution, and route tables of small
+// in-memory apps, including hostile shapes (require cycles, a router mounted in itself, recursive
+// factories, thousands of routes) that must finish with a sane table.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine/engine.h"
+#include "model/program.h"
+#include "model/resolve.h"
+#include "nodescope/rule.h"
+
+namespace nodescope::model {
+namespace {
+
+Program program_of(std::vector<std::string> paths) {
+  std::vector<FileRecord> files;
+  for (auto& p : paths) files.push_back(FileRecord{std::move(p), Language::kJavaScript, {}});
+  return Program(std::move(files));
+}
+
+std::string resolved(const Program& p, std::string_view from, std::string_view spec) {
+  auto r = resolve_module(p, from, spec);
+  return r ? p.files()[*r].path : "(none)";
+}
+
+TEST(Resolve, RelativePathsExtensionsAndIndexes) {
+  const Program p = program_of({"src/app.js", "src/routes/index.ts", "src/routes/users.ts",
+                                "src/util.mjs", "lib/a.cjs", "src/view.tsx", "index.js"});
+  EXPECT_EQ(resolved(p, "src/app.js", "./routes"), "src/routes/index.ts");
+  EXPECT_EQ(resolved(p, "src/app.js", "./routes/users"), "src/routes/users.ts");
+  EXPECT_EQ(resolved(p, "src/app.js", "./routes/users.js"), "src/routes/users.ts");  // NodeNext
+  EXPECT_EQ(resolved(p, "src/app.js", "./util.mjs"), "src/util.mjs");
+  EXPECT_EQ(resolved(p, "src/app.js", "../lib/a.cjs"), "lib/a.cjs");
+  EXPECT_EQ(resolved(p, "src/app.js", "./view"), "src/view.tsx");
+  EXPECT_EQ(resolved(p, "src/routes/users.ts", ".."), "(none)");
+  EXPECT_EQ(resolved(p, "src/routes/users.ts", "../.."), "index.js");
+  EXPECT_EQ(resolved(p, "src/app.js", "express"), "(none)");
+  EXPECT_EQ(resolved(p, "src/app.js", "../../../etc/passwd"), "(none)");
+  EXPECT_EQ(normalize_path("a/./b/../c//d"), std::optional<std::string>("a/c/d"));
+  EXPECT_FALSE(normalize_path("../x").has_value());
+}
+
+std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> files) {
+  std::vector<engine::InputFile> inputs;
+  for (auto& [path, text] : files) {
+    engine::InputFile f;
+    f.rel_path = path;
+    f.language = path.ends_with(".ts") ? Language::kTypeScript : Language::kJavaScript;
+    f.size = text.size();
+    f.content = text;
+    inputs.push_back(std::move(f));
+  }
+  engine::EngineOptions options;
+  options.build_routes = true;
+  options.jobs = 2;
+  return engine::analyze_files(std::move(inputs), all_rules(), options).routes;
+}
+
+std::vector<std::string> summary(const std::vector<Route>& routes) {
+  std::vector<std::string> out;
+  for (const Route& r : routes) out.push_back(r.method + " " + r.path);
+  return out;
+}
+
+TEST(RouteModel, RequireCyclesTerminate) {
+  const auto routes = routes_of({
+      {"a.js",
+       "const b = require('./b');\nconst express = require('express');\n"
+       "const app = express();\napp.use('/b', b.router);\nmodule.exports = { app };\n"},
+      {"b.js",
+       "const a = require('./a');\nconst router = require('express').Router();\n"
+       "router.get('/x', (req, res) => res.end());\nmodule.exports = { router, a };\n"},
+  });
+  EXPECT_EQ(summary(routes), (std::vector<std::string>{"GET /b/x"}));
+}
+
+TEST(RouteModel, RouterMountedInItselfAndRecursiveFactories) {
+  const auto routes = routes_of({
+      {"app.js",
+       "const express = require('express');\nconst app = express();\n"
+       "const r = express.Router();\nr.use('/again', r);\nr.get('/leaf', h);\n"
+       "app.use('/r', r);\n"
+       "function make(n) { const x = express.Router(); x.use('/n', make(n + 1)); "
+       "x.get('/y', h); return x; }\napp.use('/m', make(0));\nfunction h() {}\n"},
+  });
+  // The self-mount is cut at the cycle; the recursive factory is cut at the recursion.
+  const auto s = summary(routes);
+  EXPECT_NE(std::find(s.begin(), s.end(), "GET /r/leaf"), s.end());
+  EXPECT_NE(std::find(s.begin(), s.end(), "GET /m/y"), s.end());
+  EXPECT_LT(s.size(), 4u);
+}
+
+TEST(RouteModel, ManyRoutesStayLinear) {
+  std::string src = "const app = require('express')();\n";
+  for (int i = 0; i < 5000; ++i) {
+    src += "app.get('/r" + std::to_string(i) + "', (req, res) => res.end());\n";
+  }
+  const auto routes = routes_of({{"big.js", src}});
+  EXPECT_EQ(routes.size(), 5000u);
+}
+
+TEST(RouteModel, DynamicAndConditional) {
+  const auto routes = routes_of({
+      {"app.js",
+       "const express = require('express');\nconst rateLimit = require('express-rate-limit');\n"
+       "const app = express();\nconst V = 'v2';\n"
+       "if (process.env.NODE_ENV === 'production') app.use(rateLimit());\n"
+       "app.get(`/api/${V}/items`, list);\napp.get(process.env.P, list);\n"
+       "app.get('/a' + someVar, list);\nfunction list() {}\n"},
+  });
+  ASSERT_EQ(routes.size(), 3u);  // sorted by bytes: '{' comes after letters
+  EXPECT_EQ(routes[0].path, "/api/v2/items");
+  EXPECT_FALSE(routes[0].dynamic);
+  ASSERT_EQ(routes[0].middleware.size(), 1u);
+  EXPECT_TRUE(routes[0].middleware[0].conditional);
+  EXPECT_TRUE(routes[0].rate_limited);
+  EXPECT_EQ(routes[1].path, "/a{dynamic}");
+  EXPECT_TRUE(routes[1].dynamic);
+  EXPECT_EQ(routes[2].path, "/{dynamic}");
+}
+
+TEST(RouteModel, NoFrameworkNoRoutes) {
+  const auto routes = routes_of({
+      {"lib.js",
+       "const m = new Map();\nm.get('/x', 1);\nconst o = { get(a, b) {} };\n"
+       "o.get('/y', () => 1);\nmodule.exports = m;\n"},
+  });
+  EXPECT_TRUE(routes.empty());
+}
+
+}  // namespace
+}  // namespace nodescope::model
