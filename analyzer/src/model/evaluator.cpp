@@ -293,7 +293,10 @@ Abs Evaluator::module_export(std::uint32_t file, const std::string& name, int de
 std::uint32_t Evaluator::new_instance(InstanceKind kind, const Loc& site) {
   const auto key = pack(site.file, site.value, site.env);
   if (auto it = instance_at_.find(key); it != instance_at_.end()) return it->second;
-  instances_.push_back(Instance{kind, site, {}});
+  Instance instance;
+  instance.kind = kind;
+  instance.site = site;
+  instances_.push_back(std::move(instance));
   const auto id = static_cast<std::uint32_t>(instances_.size() - 1);
   instance_at_[key] = id;
   return id;
@@ -340,6 +343,24 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
     if (target.text == "express.Router" || target.text == "express.default.Router") {
       return Abs{AbsKind::kInstance, "", false, 0,
                  facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressRouter, loc)};
+    }
+    if (target.text == "koa" || target.text == "koa.default") {
+      return Abs{AbsKind::kInstance, "", false, 0,
+                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kKoaApp, loc)};
+    }
+    if (target.text == "@koa/router" || target.text == "koa-router" ||
+        target.text == "@koa/router.default" || target.text == "koa-router.default" ||
+        target.text == "@koa/router.Router" || target.text == "koa-router.Router") {
+      const std::uint32_t id = new_instance(InstanceKind::kKoaRouter, loc);
+      if (v.count >= 1) {  // new Router({ prefix: '/api' })
+        const Abs prefix =
+            eval_value(object_key(Loc{loc.file, f.item(v, 0), loc.env}, "prefix"), depth + 1);
+        if (prefix.kind == AbsKind::kString) {
+          instances_[id].prefix = prefix.text;
+          instances_[id].prefix_dynamic = prefix.dynamic;
+        }
+      }
+      return Abs{AbsKind::kInstance, "", false, 0, facts::kNoValue, 0, 0, id};
     }
     if (target.text == "fastify" || target.text == "fastify.fastify" ||
         target.text == "fastify.default") {
@@ -713,6 +734,22 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
     return fastify_call(receiver, method, loc, v, depth);
   }
   const auto& f = facts(loc.file);
+  const InstanceKind kind = instances_[receiver.instance].kind;
+  const bool koa = kind == InstanceKind::kKoaApp || kind == InstanceKind::kKoaRouter;
+  if (koa) {
+    // router.routes() / router.middleware() is the router itself as middleware; allowedMethods()
+    // answers OPTIONS/405 and is not part of any route's chain.
+    if (method == "routes" || method == "middleware") return receiver;
+    if (method == "allowedMethods") return unknown();
+    if (method == "prefix" && v.count >= 1) {
+      const Abs prefix = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+      instances_[receiver.instance].prefix =
+          prefix.kind == AbsKind::kString ? prefix.text : "{dynamic}";
+      instances_[receiver.instance].prefix_dynamic =
+          prefix.kind != AbsKind::kString || prefix.dynamic;
+      return receiver;
+    }
+  }
   Registration r = new_registration(RegKind::kUse, loc, v, method);
   std::uint32_t first = 0;
   if (receiver.kind == AbsKind::kRoute) {  // router.route('/x').get(h)
@@ -731,13 +768,21 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
     out.dynamic = route.kind != AbsKind::kString || route.dynamic;
     return out;
   } else if (is_verb(method)) {
-    if (v.count < 2) return receiver;  // app.get('setting') reads a setting
+    if (v.count < 2) return receiver;                    // app.get('setting') reads a setting
+    if (kind == InstanceKind::kKoaApp) return receiver;  // a Koa app has no verb methods
     r.kind = RegKind::kRoute;
     r.is_route = true;
     r.method = upper(method);
     r.path = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
     r.has_path = true;
     first = 1;
+    if (koa && v.count >= 3) {  // router.get('name', '/path', ...): a named route
+      const Abs second = eval_value(Loc{loc.file, f.item(v, 1), loc.env}, depth + 1);
+      if (r.path.kind == AbsKind::kString && second.kind == AbsKind::kString) {
+        r.path = second;
+        first = 2;
+      }
+    }
   } else if (method == "use") {
     if (v.count == 0) return receiver;
     const Abs maybe_path = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);

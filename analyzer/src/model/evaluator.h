@@ -56,7 +56,13 @@ struct Loc {
 // to the registering call. Compared lexicographically.
 using OrderKey = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
 
-enum class InstanceKind : std::uint8_t { kExpressApp, kExpressRouter, kFastify };
+enum class InstanceKind : std::uint8_t {
+  kExpressApp,
+  kExpressRouter,
+  kFastify,
+  kKoaApp,
+  kKoaRouter
+};
 
 enum class RegKind : std::uint8_t {
   kRoute,   // a route: method, path, items (handlers; Fastify: the handler), options
@@ -86,6 +92,8 @@ struct Instance {
   Loc site;
   std::vector<Registration> registrations;
   std::int32_t parent = -1;  // Fastify: the scope this plugin scope was registered in
+  std::string prefix;        // Koa routers: `new Router({ prefix })` / `router.prefix()`
+  bool prefix_dynamic = false;
 };
 
 class Evaluator {

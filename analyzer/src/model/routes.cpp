@@ -140,6 +140,8 @@ struct Builder {
   void split(const Registration& r, std::vector<Loc>& middleware,
              std::vector<std::uint32_t>& mounted) {
     for (const Loc& item : ev.flatten(r.items)) {
+      // koa-router's allowedMethods() answers OPTIONS/405 only; it is not in any route's chain.
+      if (ev.name_of(item).ends_with(".allowedMethods()")) continue;
       const Abs a = ev.deref(ev.eval(item));
       if (a.kind == AbsKind::kInstance) {
         mounted.push_back(a.instance);
@@ -304,16 +306,21 @@ struct Builder {
             const std::vector<RouteMiddleware>& inherited, std::set<std::uint32_t>& active) {
     if (active.count(instance) != 0 || active.size() > 32) return;  // mount cycles
     active.insert(instance);
+    const Instance& self = ev.instances()[instance];
+    const bool koa = self.kind == InstanceKind::kKoaApp || self.kind == InstanceKind::kKoaRouter;
+    // A Koa router's own prefix applies to everything registered on it.
+    const std::string here = koa && !self.prefix.empty() ? join(prefix, self.prefix) : prefix;
+    dynamic = dynamic || self.prefix_dynamic;
     for (std::size_t k = 0; k < ev.instances()[instance].registrations.size(); ++k) {
       const Registration r = ev.instances()[instance].registrations[k];
       if (!r.is_route) continue;
       const std::string local = join("", r.path.text);
       Route route;
       route.method = r.method;
-      route.path = join(prefix, r.path.text);
+      route.path = join(here, r.path.text);
       route.file = ev.program().files()[r.file].path;
       route.line = r.line;
-      route.framework = "express";
+      route.framework = koa ? "koa" : "express";
       route.dynamic = dynamic || r.path.dynamic;
       route.middleware = inherited;
       chain_before(instance, r.key, local, route.middleware);
@@ -329,7 +336,7 @@ struct Builder {
       std::vector<RouteMiddleware> chain = inherited;
       chain_before(instance, m.key, join("", m.path), chain);
       for (const Loc& loc : m.middleware) chain.push_back(describe(loc, m.conditional));
-      walk(m.child, join(prefix, m.path), dynamic || m.dynamic, chain, active);
+      walk(m.child, join(here, m.path), dynamic || m.dynamic, chain, active);
     }
     active.erase(instance);
   }
@@ -386,7 +393,7 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     std::set<std::uint32_t> active;
     if (inst.kind == InstanceKind::kFastify) {
       if (inst.parent < 0) builder.walk_fastify(i, "", false, {}, active);
-    } else if (inst.kind == InstanceKind::kExpressApp) {
+    } else if (inst.kind == InstanceKind::kExpressApp || inst.kind == InstanceKind::kKoaApp) {
       builder.walk(i, "", false, {}, active);
     } else if (!inst.registrations.empty()) {
       // A router never mounted where we can see it: its routes are listed under an unknown
