@@ -311,6 +311,14 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
     if (receiver.kind == AbsKind::kInstance || receiver.kind == AbsKind::kRoute) {
       return instance_call(receiver, callee->text, loc, v, depth);
     }
+    // server.auth.default('jwt'): a method of a Hapi server's `auth` namespace.
+    if (const Value& rv = f.at(callee->a); rv.kind == ValueKind::kMember && rv.text == "auth") {
+      const Abs server = deref(eval_value(Loc{loc.file, rv.a, loc.env}, depth + 1), depth);
+      if (server.kind == AbsKind::kInstance &&
+          instances_[server.instance].kind == InstanceKind::kHapi) {
+        return hapi_call(server, "auth." + callee->text, loc, v, depth);
+      }
+    }
     if (receiver.kind == AbsKind::kLiteral && f.at(receiver.value).kind == ValueKind::kArray &&
         (callee->text == "forEach" || callee->text == "map") && v.count >= 1) {
       // A loop over a literal array: run the callback once per element.
@@ -343,6 +351,11 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
     if (target.text == "express.Router" || target.text == "express.default.Router") {
       return Abs{AbsKind::kInstance, "", false, 0,
                  facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressRouter, loc)};
+    }
+    if (target.text == "@hapi/hapi.server" || target.text == "@hapi/hapi.Server" ||
+        target.text == "hapi.server" || target.text == "hapi.Server") {
+      return Abs{AbsKind::kInstance, "", false, 0,
+                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kHapi, loc)};
     }
     if (target.text == "koa" || target.text == "koa.default") {
       return Abs{AbsKind::kInstance, "", false, 0,
@@ -728,10 +741,120 @@ void Evaluator::autoload(const Abs& receiver, const Loc& loc, const Value& v, co
   }
 }
 
+// One Hapi route object: { method, path, handler, options | config: { auth, validate, pre,
+// handler, plugins } }.
+void Evaluator::hapi_route(const Abs& receiver, const Loc& route, const Loc& loc, const Value& v,
+                           int depth) {
+  Abs path = eval_value(object_key(route, "path"), depth + 1);
+  if (path.kind != AbsKind::kString) path = dynamic_string();
+  Loc options = object_key(route, "options");
+  if (options.value == facts::kNoValue) options = object_key(route, "config");
+  Loc handler = object_key(route, "handler");
+  if (handler.value == facts::kNoValue) handler = object_key(options, "handler");
+  std::vector<std::string> methods;
+  const Abs m = deref(eval_value(object_key(route, "method"), depth + 1));
+  if (m.kind == AbsKind::kString) {
+    methods.push_back(m.text);
+  } else if (m.kind == AbsKind::kLiteral) {
+    const auto& mf = facts(m.file);
+    const Value& arr = mf.at(m.value);
+    for (std::uint32_t i = 0; arr.kind == ValueKind::kArray && i < arr.count; ++i) {
+      const Abs one = eval_value(Loc{m.file, mf.item(arr, i), m.env}, depth + 1);
+      if (one.kind == AbsKind::kString) methods.push_back(one.text);
+    }
+  }
+  const Loc path_loc = object_key(route, "path");
+  for (const std::string& name : methods) {
+    Registration r = new_registration(RegKind::kRoute, loc, v, "route");
+    r.method = name == "*" ? "ALL" : upper(name);
+    r.path = path;
+    r.has_path = true;
+    r.options = options;
+    r.items.push_back(handler);
+    if (path_loc.value != facts::kNoValue) {
+      const auto& pf = facts(path_loc.file);
+      r.file = path_loc.file;
+      r.line = pf.line_of(pf.at(path_loc.value).start_byte);
+    }
+    instances_[receiver.instance].registrations.push_back(std::move(r));
+  }
+}
+
+Abs Evaluator::hapi_call(const Abs& receiver, const std::string& method, const Loc& loc,
+                         const Value& v, int depth) {
+  const auto& f = facts(loc.file);
+  auto arg = [&](std::uint32_t i) {
+    return i < v.count ? Loc{loc.file, f.item(v, i), loc.env}
+                       : Loc{loc.file, facts::kNoValue, loc.env};
+  };
+  if (method == "route" && v.count >= 1) {
+    for (const Loc& route : flatten({arg(0)})) hapi_route(receiver, route, loc, v, depth);
+    return receiver;
+  }
+  if (method == "auth.default" && v.count >= 1) {
+    Registration r = new_registration(RegKind::kAuthDefault, loc, v, "default");
+    r.items.push_back(arg(0));
+    instances_[receiver.instance].registrations.push_back(std::move(r));
+    return receiver;
+  }
+  if (method == "ext" && v.count >= 2) {
+    const Abs name = eval_value(arg(0), depth + 1);
+    if (name.kind != AbsKind::kString) return receiver;
+    Registration r = new_registration(RegKind::kHook, loc, v, method);
+    r.method = name.text;
+    r.items.push_back(arg(1));
+    instances_[receiver.instance].registrations.push_back(std::move(r));
+    return receiver;
+  }
+  if (method == "register" && v.count >= 1) {
+    for (const Loc& item : flatten({arg(0)})) {
+      // { plugin, options, routes: { prefix } }, or the plugin itself: { name, register } or a
+      // module exporting `plugin`.
+      Loc plugin_loc = object_key(item, "plugin");
+      Loc routes = object_key(item, "routes");
+      if (plugin_loc.value == facts::kNoValue) plugin_loc = item;
+      if (routes.value == facts::kNoValue) routes = object_key(arg(1), "routes");
+      Abs plugin = eval_value(plugin_loc, depth + 1);
+      if (plugin.kind == AbsKind::kModule) {
+        const Abs named = module_export(plugin.file, "plugin", depth + 1);
+        plugin = named.kind != AbsKind::kUnknown ? named : deref(plugin, depth);
+      }
+      if (plugin.kind == AbsKind::kPackage) {
+        Registration r = new_registration(RegKind::kPlugin, loc, v, method);
+        r.items.push_back(plugin_loc);
+        instances_[receiver.instance].registrations.push_back(std::move(r));
+        continue;
+      }
+      if (plugin.kind != AbsKind::kLiteral) continue;
+      const Loc plugin_value{plugin.file, plugin.value, plugin.env};
+      const Abs fn = deref(eval_value(object_key(plugin_value, "register"), depth + 1));
+      if (fn.kind != AbsKind::kFunction) continue;
+      Registration r = new_registration(RegKind::kScope, loc, v, method);
+      const Loc site{plugin.file, plugin.value, loc.env};
+      const std::uint32_t child = new_instance(InstanceKind::kHapi, site);
+      instances_[child].parent = static_cast<std::int32_t>(receiver.instance);
+      r.child = static_cast<std::int32_t>(child);
+      const Abs prefix = eval_value(object_key(routes, "prefix"), depth + 1);
+      r.has_path = prefix.kind == AbsKind::kString;
+      r.path = r.has_path ? prefix : string_abs("", false);
+      instances_[receiver.instance].registrations.push_back(std::move(r));
+      Abs scope;
+      scope.kind = AbsKind::kInstance;
+      scope.instance = child;
+      invoke(fn, {scope, Abs{}}, site, depth + 1);
+    }
+    return receiver;
+  }
+  return receiver;
+}
+
 Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, const Loc& loc,
                              const Value& v, int depth) {
   if (instances_[receiver.instance].kind == InstanceKind::kFastify) {
     return fastify_call(receiver, method, loc, v, depth);
+  }
+  if (instances_[receiver.instance].kind == InstanceKind::kHapi) {
+    return hapi_call(receiver, method, loc, v, depth);
   }
   const auto& f = facts(loc.file);
   const InstanceKind kind = instances_[receiver.instance].kind;
@@ -820,6 +943,7 @@ std::vector<Loc> Evaluator::flatten(const std::vector<Loc>& items) {
   while (!stack.empty()) {
     auto [loc, depth] = stack.back();
     stack.pop_back();
+    if (loc.value == facts::kNoValue) continue;  // an absent option flattens to nothing
     const Abs a = deref(eval(loc), 0);
     if (a.kind == AbsKind::kLiteral && depth < 8) {
       const auto& f = facts(a.file);

@@ -61,15 +61,17 @@ enum class InstanceKind : std::uint8_t {
   kExpressRouter,
   kFastify,
   kKoaApp,
-  kKoaRouter
+  kKoaRouter,
+  kHapi,
 };
 
 enum class RegKind : std::uint8_t {
-  kRoute,   // a route: method, path, items (handlers; Fastify: the handler), options
-  kUse,     // Express `use`: path, items (middleware and mounted routers)
-  kHook,    // Fastify addHook: method = hook name, items = [hook function]
-  kPlugin,  // Fastify register of a package plugin: items = [plugin], options
-  kScope,   // Fastify register of a project plugin: child = the plugin's scope, path = prefix
+  kRoute,        // a route: method, path, items (handlers; Fastify: the handler), options
+  kUse,          // Express `use`: path, items (middleware and mounted routers)
+  kHook,         // Fastify addHook: method = hook name, items = [hook function]
+  kPlugin,       // Fastify register of a package plugin: items = [plugin], options
+  kScope,        // Fastify/Hapi register of a project plugin: child = its scope, path = prefix
+  kAuthDefault,  // Hapi server.auth.default(strategy): items = [strategy]
 };
 
 struct Registration {
@@ -149,6 +151,10 @@ class Evaluator {
   std::uint32_t frame_for(std::uint32_t env, std::uint32_t file, facts::FunctionId fn) const;
   Abs instance_call(const Abs& receiver, const std::string& method, const Loc& call,
                     const facts::Value& v, int depth);
+  Abs hapi_call(const Abs& receiver, const std::string& method, const Loc& call,
+                const facts::Value& v, int depth);
+  void hapi_route(const Abs& receiver, const Loc& route, const Loc& call, const facts::Value& v,
+                  int depth);
   Abs fastify_call(const Abs& receiver, const std::string& method, const Loc& call,
                    const facts::Value& v, int depth);
   void autoload(const Abs& receiver, const Loc& call, const facts::Value& v, const Loc& opts,

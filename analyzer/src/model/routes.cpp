@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -191,8 +192,9 @@ struct Builder {
 
   // ---- Fastify: encapsulated scopes ------------------------------------------------------------
 
-  static constexpr std::array<std::string_view, 4> kRequestHooks = {"onRequest", "preParsing",
-                                                                    "preValidation", "preHandler"};
+  static constexpr std::array<std::string_view, 8> kRequestHooks = {
+      "onRequest", "preParsing",    "preValidation", "preHandler",     // Fastify
+      "onPreAuth", "onCredentials", "onPostAuth",    "onPreHandler"};  // Hapi (and onRequest)
 
   void add_items(const Loc& loc, bool conditional, std::vector<RouteMiddleware>& chain) {
     if (loc.value == facts::kNoValue) return;
@@ -208,7 +210,9 @@ struct Builder {
       const Registration r = ev.instances()[instance].registrations[k];
       if (r.kind != RegKind::kPlugin || !(r.key < key) || r.items.empty()) continue;
       RouteMiddleware m = describe(r.items[0], r.conditional);
-      if (m.kind == "other") continue;
+      // Auth plugins (@hapi/jwt, @fastify/jwt) only provide strategies: routes opt in through
+      // their own auth options or hooks, so registering one protects nothing.
+      if (m.kind == "other" || m.kind == "auth") continue;
       // @fastify/rate-limit with `global: false` limits only routes that ask for it.
       if (m.kind == "rate-limit" && ev.name_of(ev.object_key(r.options, "global")) == "false") {
         continue;
@@ -254,14 +258,7 @@ struct Builder {
       for (std::string_view hook : {"onRequest", "preValidation", "preHandler"}) {
         add_items(ev.object_key(r.options, hook), r.conditional, route.middleware);
       }
-      // Which request parts carry a schema: any of them makes the route validated.
-      const Loc schema = ev.object_key(r.options, "schema");
-      bool has_schema = false;
-      for (std::string_view part : {"body", "querystring", "query", "params", "headers"}) {
-        has_schema = has_schema || ev.object_key(schema, part).value != facts::kNoValue;
-      }
-      if (has_schema)
-        route.middleware.push_back(pseudo("schema", "validation", schema, r.conditional));
+      // A per-route rate limit runs in onRequest, before schema validation: request order.
       const Loc limit = ev.object_key(ev.object_key(r.options, "config"), "rateLimit");
       if (limit.value != facts::kNoValue) {
         if (ev.name_of(limit) == "false") {
@@ -270,6 +267,128 @@ struct Builder {
         } else {
           route.middleware.push_back(
               pseudo("config.rateLimit", "rate-limit", limit, r.conditional));
+        }
+      }
+      // Which request parts carry a schema: any of them makes the route validated.
+      const Loc schema = ev.object_key(r.options, "schema");
+      bool has_schema = false;
+      for (std::string_view part : {"body", "querystring", "query", "params", "headers"}) {
+        has_schema = has_schema || ev.object_key(schema, part).value != facts::kNoValue;
+      }
+      if (has_schema)
+        route.middleware.push_back(pseudo("schema", "validation", schema, r.conditional));
+      route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
+                          ? "(none)"
+                          : ev.name_of(r.items[0]);
+      finish(route);
+      out.push_back(std::move(route));
+    }
+    active.erase(instance);
+  }
+
+  // ---- Hapi: plugin scopes, route options ----------------------------------------------------
+
+  // The last `server.auth.default(...)` anywhere under a root server (it is server-wide).
+  std::optional<Registration> auth_default(std::uint32_t instance, int depth = 0) {
+    std::optional<Registration> found;
+    if (depth > 16) return found;
+    const std::size_t n = ev.instances()[instance].registrations.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.kind == RegKind::kAuthDefault) found = r;
+      if (r.kind == RegKind::kScope && r.child >= 0) {
+        if (auto inner = auth_default(static_cast<std::uint32_t>(r.child), depth + 1)) {
+          found = inner;
+        }
+      }
+    }
+    return found;
+  }
+
+  // `auth: 'jwt'`, `auth: { strategy: 'jwt' }`, `auth: false`, mode 'try' / 'optional'.
+  // Returns the strategy name, "" when the route opts out, nullopt when it says nothing.
+  std::optional<std::string> hapi_auth(const Loc& auth) {
+    if (auth.value == facts::kNoValue) return std::nullopt;
+    if (ev.name_of(auth) == "false") return std::string();
+    const Abs a = ev.deref(ev.eval(auth));
+    if (a.kind == AbsKind::kString) return a.text;
+    const Abs mode = ev.eval(ev.object_key(auth, "mode"));
+    if (mode.kind == AbsKind::kString && (mode.text == "try" || mode.text == "optional")) {
+      return std::string();
+    }
+    const Abs strategy = ev.eval(ev.object_key(auth, "strategy"));
+    if (strategy.kind == AbsKind::kString) return strategy.text;
+    const Loc strategies = ev.object_key(auth, "strategies");
+    if (strategies.value != facts::kNoValue) {
+      std::string names;
+      for (const Loc& s : ev.flatten({strategies})) {
+        const Abs one = ev.eval(s);
+        if (one.kind == AbsKind::kString) names += (names.empty() ? "" : ",") + one.text;
+      }
+      return names.empty() ? std::string("(strategy)") : names;
+    }
+    return std::string("(strategy)");
+  }
+
+  void walk_hapi(std::uint32_t instance, const std::string& prefix, bool dynamic,
+                 const std::vector<RouteMiddleware>& inherited,
+                 const std::optional<Registration>& default_auth, std::set<std::uint32_t>& active) {
+    if (active.count(instance) != 0 || active.size() > 32) return;
+    active.insert(instance);
+    const std::size_t n = ev.instances()[instance].registrations.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.kind == RegKind::kScope && r.child >= 0) {
+        std::vector<RouteMiddleware> chain = inherited;
+        for (RouteMiddleware& m : scope_chain(instance, r.key)) chain.push_back(std::move(m));
+        walk_hapi(static_cast<std::uint32_t>(r.child), join(prefix, r.path.text),
+                  dynamic || r.path.dynamic, chain, default_auth, active);
+        continue;
+      }
+      if (r.kind != RegKind::kRoute) continue;
+      Route route;
+      route.method = r.method;
+      route.path = join(prefix, r.path.text);
+      route.file = ev.program().files()[r.file].path;
+      route.line = r.line;
+      route.framework = "hapi";
+      route.dynamic = dynamic || r.path.dynamic;
+      route.middleware = inherited;
+      for (RouteMiddleware& m : scope_chain(instance, r.key)) {
+        route.middleware.push_back(std::move(m));
+      }
+      const Loc auth_loc = ev.object_key(r.options, "auth");
+      const auto strategy = hapi_auth(auth_loc);
+      if (strategy && !strategy->empty()) {
+        route.middleware.push_back(pseudo("auth:" + *strategy, "auth", auth_loc, r.conditional));
+      } else if (!strategy && default_auth && !default_auth->items.empty()) {
+        const Abs s = ev.eval(default_auth->items[0]);
+        const std::string name = s.kind == AbsKind::kString ? s.text : "(strategy)";
+        route.middleware.push_back(
+            pseudo("auth:" + name, "auth", default_auth->items[0], default_auth->conditional));
+      }
+      for (const Loc& pre : ev.flatten({ev.object_key(r.options, "pre")})) {
+        const Loc method = ev.object_key(pre, "method");  // { method, assign } or a function
+        route.middleware.push_back(
+            describe(method.value != facts::kNoValue ? method : pre, r.conditional));
+      }
+      const Loc validate = ev.object_key(r.options, "validate");
+      bool validated = false;
+      for (std::string_view part : {"payload", "query", "params", "headers"}) {
+        validated = validated || ev.object_key(validate, part).value != facts::kNoValue;
+      }
+      if (validated) {
+        route.middleware.push_back(pseudo("validate", "validation", validate, r.conditional));
+      }
+      const Loc limit = ev.object_key(ev.object_key(r.options, "plugins"), "hapi-rate-limit");
+      if (limit.value != facts::kNoValue) {
+        if (ev.name_of(limit) == "false" ||
+            ev.name_of(ev.object_key(limit, "enabled")) == "false") {
+          std::erase_if(route.middleware,
+                        [](const RouteMiddleware& m) { return m.kind == "rate-limit"; });
+        } else {
+          route.middleware.push_back(
+              pseudo("plugins.hapi-rate-limit", "rate-limit", limit, r.conditional));
         }
       }
       route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
@@ -393,6 +512,8 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     std::set<std::uint32_t> active;
     if (inst.kind == InstanceKind::kFastify) {
       if (inst.parent < 0) builder.walk_fastify(i, "", false, {}, active);
+    } else if (inst.kind == InstanceKind::kHapi) {
+      if (inst.parent < 0) builder.walk_hapi(i, "", false, {}, builder.auth_default(i), active);
     } else if (inst.kind == InstanceKind::kExpressApp || inst.kind == InstanceKind::kKoaApp) {
       builder.walk(i, "", false, {}, active);
     } else if (!inst.registrations.empty()) {
