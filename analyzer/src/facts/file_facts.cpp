@@ -749,6 +749,88 @@ void Extractor::on_statement(const SyntaxNode& node) {
   }
 }
 
+Decorator Extractor::decorator_of(const SyntaxNode& node) {
+  Decorator d;
+  d.start_byte = node.start_byte();
+  const SyntaxNode e = node.named_child(0);
+  if (e.is("call_expression")) {
+    d.name = collapse(text(e.field("function")));
+    const SyntaxNode args = e.field("arguments");
+    for (std::uint32_t i = 0; !args.is_null() && i < args.named_child_count(); ++i) {
+      const SyntaxNode a = args.named_child(i);
+      if (a.is("comment")) continue;
+      budget_ = kBudget;
+      d.args.push_back(value_of(a, 0));
+    }
+  } else {
+    d.name = collapse(text(e));
+  }
+  return d;
+}
+
+// Decorated classes (NestJS): the class's decorators (on an enclosing `export` when exported),
+// each method's decorators (siblings before it in the class body) and parameter decorators, and
+// decorated properties (DTO fields). Classes without any decorator are not recorded.
+void Extractor::on_class(const SyntaxNode& node) {
+  ClassFacts c;
+  c.name = std::string(text(node.field("name")));
+  c.start_byte = node.start_byte();
+  auto collect = [&](const SyntaxNode& holder) {
+    for (std::uint32_t i = 0; i < holder.named_child_count(); ++i) {
+      const SyntaxNode d = holder.named_child(i);
+      if (d.is("decorator")) c.decorators.push_back(decorator_of(d));
+    }
+  };
+  collect(node);
+  const SyntaxNode parent = node.parent();  // classes are few: the parent walk is affordable
+  if (parent.is("export_statement")) collect(parent);
+  const SyntaxNode body = node.field("body");
+  std::vector<Decorator> pending;
+  bool any = !c.decorators.empty();
+  for (std::uint32_t i = 0; !body.is_null() && i < body.named_child_count(); ++i) {
+    const SyntaxNode m = body.named_child(i);
+    if (m.is("decorator")) {
+      pending.push_back(decorator_of(m));
+      continue;
+    }
+    if (m.is("method_definition")) {
+      MethodFacts mf;
+      mf.name = std::string(text(m.field("name")));
+      mf.start_byte = m.start_byte();
+      mf.decorators = std::move(pending);
+      const SyntaxNode params = m.field("parameters");
+      for (std::uint32_t j = 0; !params.is_null() && j < params.named_child_count(); ++j) {
+        const SyntaxNode p = params.named_child(j);
+        ParamFacts pf;
+        for (std::uint32_t k = 0; k < p.named_child_count(); ++k) {
+          const SyntaxNode d = p.named_child(k);
+          if (d.is("decorator")) pf.decorators.push_back(decorator_of(d));
+        }
+        const SyntaxNode type = p.field("type");
+        if (!type.is_null() && type.named_child_count() > 0) {
+          pf.type = std::string(text(type.named_child(0)));
+        }
+        mf.params.push_back(std::move(pf));
+      }
+      any = any || !mf.decorators.empty();
+      c.methods.push_back(std::move(mf));
+    } else if (m.is("public_field_definition") || m.is("field_definition")) {
+      std::vector<Decorator> decorators = std::move(pending);
+      for (std::uint32_t k = 0; k < m.named_child_count(); ++k) {
+        const SyntaxNode d = m.named_child(k);
+        if (d.is("decorator")) decorators.push_back(decorator_of(d));
+      }
+      const SyntaxNode name = m.field("name").is_null() ? m.field("property") : m.field("name");
+      if (!decorators.empty()) {
+        any = true;
+        c.properties.emplace_back(std::string(text(name)), std::move(decorators));
+      }
+    }
+    pending.clear();
+  }
+  if (any) out_.values.classes.push_back(std::move(c));
+}
+
 void Extractor::on_node(const SyntaxNode& node) {
   leave_until(node.start_byte());
   const std::string_view k = node.kind();
@@ -771,6 +853,7 @@ void Extractor::on_node(const SyntaxNode& node) {
       v.text = "class " + std::string(text(name));
       bind(text(name), add(std::move(v), node), node.start_byte(), true, current_function());
     }
+    on_class(node);
   } else if (k == "if_statement" || k == "ternary_expression" || k == "switch_statement") {
     // The condition itself is not conditional, but it holds no effects worth separating.
     conditionals_.push_back(node.end_byte());

@@ -65,6 +65,8 @@ class Extractor {
   void bind_pattern(const SyntaxNode& pattern, ValueId value, std::uint32_t at, bool is_const,
                     FunctionId scope, int depth);
   void add_effect(const SyntaxNode& call, bool conditional);
+  void on_class(const SyntaxNode& node);
+  Decorator decorator_of(const SyntaxNode& node);
   bool may_register(const SyntaxNode& call) const;
   bool may_return_object(const SyntaxNode& expr) const;
 

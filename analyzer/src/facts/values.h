@@ -90,6 +90,34 @@ struct Effect {
   bool conditional = false;  // inside an if / ternary / && within the file
 };
 
+// A decorator: `@Get(':id')` -> name "Get", args [':id'].
+struct Decorator {
+  std::string name;  // the callee as written: "Get", "UseGuards", "nest.Get"
+  std::vector<ValueId> args;
+  std::uint32_t start_byte = 0;
+};
+
+struct ParamFacts {
+  std::vector<Decorator> decorators;  // @Body(), @Param('id', ParseIntPipe)
+  std::string type;                   // the annotation's type name, e.g. "CreateUserDto"
+};
+
+struct MethodFacts {
+  std::string name;
+  std::uint32_t start_byte = 0;
+  std::vector<Decorator> decorators;
+  std::vector<ParamFacts> params;
+};
+
+// A class with decorators (NestJS controllers, modules, DTOs).
+struct ClassFacts {
+  std::string name;
+  std::uint32_t start_byte = 0;
+  std::vector<Decorator> decorators;
+  std::vector<MethodFacts> methods;
+  std::vector<std::pair<std::string, std::vector<Decorator>>> properties;  // DTO fields
+};
+
 struct ValueFacts {
   std::vector<Value> values;
   std::vector<ValueId> item_pool;
@@ -98,7 +126,8 @@ struct ValueFacts {
   std::vector<Function> functions;         // index 0 is the module scope
   std::vector<Binding> bindings;
   std::vector<Export> exports;
-  std::vector<Effect> effects;  // in source order
+  std::vector<Effect> effects;      // in source order
+  std::vector<ClassFacts> classes;  // classes that carry decorators, in source order
 
   const Value& at(ValueId id) const { return values[static_cast<std::size_t>(id)]; }
   ValueId item(const Value& v, std::uint32_t i) const { return item_pool[v.first + i]; }

@@ -357,6 +357,10 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
       return Abs{AbsKind::kInstance, "", false, 0,
                  facts::kNoValue,    0,  0,     new_instance(InstanceKind::kHapi, loc)};
     }
+    if (target.text == "@nestjs/core.NestFactory.create") {
+      return Abs{AbsKind::kInstance, "", false, 0,
+                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kNestApp, loc)};
+    }
     if (target.text == "koa" || target.text == "koa.default") {
       return Abs{AbsKind::kInstance, "", false, 0,
                  facts::kNoValue,    0,  0,     new_instance(InstanceKind::kKoaApp, loc)};
@@ -855,6 +859,23 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
   }
   if (instances_[receiver.instance].kind == InstanceKind::kHapi) {
     return hapi_call(receiver, method, loc, v, depth);
+  }
+  if (instances_[receiver.instance].kind == InstanceKind::kNestApp) {
+    const auto& nf = facts(loc.file);
+    if (method == "setGlobalPrefix" && v.count >= 1) {
+      const Abs prefix = eval_value(Loc{loc.file, nf.item(v, 0), loc.env}, depth + 1);
+      instances_[receiver.instance].prefix =
+          prefix.kind == AbsKind::kString ? prefix.text : "{dynamic}";
+      instances_[receiver.instance].prefix_dynamic =
+          prefix.kind != AbsKind::kString || prefix.dynamic;
+    } else if (method == "useGlobalGuards" || method == "useGlobalPipes") {
+      Registration r = new_registration(RegKind::kHook, loc, v, method);
+      r.method = method == "useGlobalGuards" ? "guard" : "pipe";
+      for (std::uint32_t i = 0; i < v.count; ++i)
+        r.items.push_back(Loc{loc.file, nf.item(v, i), loc.env});
+      instances_[receiver.instance].registrations.push_back(std::move(r));
+    }
+    return receiver;
   }
   const auto& f = facts(loc.file);
   const InstanceKind kind = instances_[receiver.instance].kind;

@@ -63,6 +63,7 @@ enum class InstanceKind : std::uint8_t {
   kKoaApp,
   kKoaRouter,
   kHapi,
+  kNestApp,
 };
 
 enum class RegKind : std::uint8_t {

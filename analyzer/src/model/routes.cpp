@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/evaluator.h"
+#include "model/nest.h"
 
 namespace nodescope::model {
 namespace {
@@ -486,7 +487,8 @@ std::string classify_middleware(std::string_view package, std::string_view membe
       contains(n, "loggedin") || contains(n, "requirelogin")) {
     return "auth";
   }
-  if (contains(n, "validat") || contains(n, "celebrate") || contains(n, "checkschema")) {
+  if (contains(n, "validat") || contains(n, "celebrate") || contains(n, "checkschema") ||
+      (n.starts_with("parse") && contains(n, "pipe"))) {
     return "validation";
   }
   if (contains(n, "cors")) return "cors";
@@ -534,6 +536,11 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
       }
     }
   }
+  NestHelpers nest{
+      [&](const Loc& loc, bool conditional) { return builder.describe(loc, conditional); },
+      [](const std::string& a, const std::string& b) { return join(a, b); },
+      [](Route& r) { Builder::finish(r); }};
+  build_nest_routes(ev, nest, routes);
   std::sort(routes.begin(), routes.end(), [](const Route& a, const Route& b) {
     return std::tie(a.path, a.method, a.file, a.line, a.handler) <
            std::tie(b.path, b.method, b.file, b.line, b.handler);
