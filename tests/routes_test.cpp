@@ -47,6 +47,18 @@ TEST(Routes, FixtureAppsMatchTheirExpectedTables) {
   EXPECT_GE(checked, 6);
 }
 
+TEST(Routes, OpenApiPathsAndParameters) {
+  const auto app = source_dir() / "fixtures/apps/notes-service";
+  const auto r =
+      run_command(quote(binary()) + " routes " + quote(app.string()) + " --format openapi");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("\"openapi\": \"3.1.0\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"/api/notes/{id}\""), std::string::npos);  // :id -> {id}
+  EXPECT_NE(r.out.find("\"in\": \"path\""), std::string::npos);
+  EXPECT_EQ(r.out.find("{dynamic}"), std::string::npos);  // dynamic routes are left out
+  EXPECT_NE(r.out.find("\"security\""), std::string::npos);
+}
+
 TEST(Routes, SameBytesForAnyThreadCount) {
   const auto app = source_dir() / "fixtures/apps/notes-service";
   const auto one =

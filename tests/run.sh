@@ -48,6 +48,14 @@ else
   echo "${oracle_out:-route oracle setup failed}"
   status=1
 fi
+# `nodescope routes --format openapi` of every fixture app against the official OpenAPI 3.1 schema.
+echo "== openapi schema =="
+if openapi_out="$(node tests/route_oracle/validate-openapi.js build/nodescope fixtures/apps/*/ 2>&1)"; then
+  echo "$openapi_out" | grep -v 'unknown format'
+else
+  echo "$openapi_out" | grep -v 'unknown format'
+  status=1
+fi
 
 if [ "$quick" -eq 0 ]; then
   analyzer/tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \

@@ -167,8 +167,17 @@ int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
   }
-  const std::string bytes = flags.format == "json" ? reports::routes_to_json(result->routes)
-                                                   : reports::routes_to_text(result->routes);
+  std::string bytes;
+  if (flags.format == "json") {
+    bytes = reports::routes_to_json(result->routes);
+  } else if (flags.format == "openapi") {
+    // The title is the scanned folder's name, or the project's when it is the current folder.
+    std::error_code ec;
+    const auto root = stdfs::weakly_canonical(choose_root(inputs), ec);
+    bytes = reports::routes_to_openapi(result->routes, root.filename().string());
+  } else {
+    bytes = reports::routes_to_text(result->routes);
+  }
   return emit(bytes, flags.output, out, err) ? kExitClean : kExitError;
 }
 
@@ -218,7 +227,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       app.add_subcommand("routes", "List every route with its full path and middleware chain");
   routes_cmd->add_option("paths", routes.paths, "Files or folders (default: the current folder)");
   routes_cmd->add_option("-f,--format", routes.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "openapi"}))
       ->capture_default_str();
   routes_cmd->add_option("-o,--output", routes.output, "Write the table to FILE instead of stdout");
   routes_cmd->add_option("-j,--jobs", routes.jobs, "Worker threads (default: all hardware threads)")

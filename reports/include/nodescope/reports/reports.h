@@ -32,6 +32,12 @@ std::string to_text(const ScanResult& result, const TextOptions& options);
 // table with method, path, flags (auth, validation, rate limit), handler and where it is defined.
 std::string routes_to_json(const std::vector<Route>& routes);
 std::string routes_to_text(const std::vector<Route>& routes);
+// OpenAPI 3.1: one path item per route path (`:id` and Hapi's `{id*}` become `{id}` with a path
+// parameter), an operation per method (ALL becomes every standard method the path does not
+// define otherwise), a security requirement where the chain authenticates, and the chain and
+// source location as x-nodescope-* extensions. Dynamic routes are left out (counted in
+// info.description), since their paths are not known.
+std::string routes_to_openapi(const std::vector<Route>& routes, const std::string& title);
 
 // `nodescope rules`: every rule's metadata.
 std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& tool);
