@@ -270,11 +270,16 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 
 // Strict-JSON project files are validated up front so a broken one is named with its position
 // (later phases read dependencies and settings from them).
-void check_project_files(const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes,
-                         std::vector<Diagnostic>& out) {
+// Also returns the texts of the files module resolution needs (package.json, tsconfig.json).
+std::vector<facts::ProjectFileText> check_project_files(
+    const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes,
+    std::vector<Diagnostic>& out) {
+  std::vector<facts::ProjectFileText> texts;
   for (const fs::ProjectFileEntry& e : entries) {
     const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
-    if (name != "package.json" && name != ".nodescope.json") continue;
+    const bool tsconfig =
+        (name.starts_with("tsconfig") && name.ends_with(".json")) || name == "jsconfig.json";
+    if (name != "package.json" && name != ".nodescope.json" && !tsconfig) continue;
     parse::SourceLimits limits;
     limits.max_file_bytes = max_bytes;
     limits.minified_line_bytes = UINT32_MAX;
@@ -284,7 +289,10 @@ void check_project_files(const std::vector<fs::ProjectFileEntry>& entries, std::
       out.push_back(std::move(*refused));
       continue;
     }
-    if (auto err = facts::check_json(std::get<parse::LoadedSource>(loaded).text())) {
+    const std::string_view text = std::get<parse::LoadedSource>(loaded).text();
+    texts.push_back(facts::ProjectFileText{e.rel_path, std::string(text)});
+    if (tsconfig) continue;  // JSONC: checked when path aliases are loaded
+    if (auto err = facts::check_json(text)) {
       out.push_back(file_diagnostic(
           e.rel_path, diag::kMalformedJson,
           fmt::format("malformed JSON ({}); fix the file: nodescope reads it for the project's "
@@ -293,12 +301,14 @@ void check_project_files(const std::vector<fs::ProjectFileEntry>& entries, std::
           err->line, err->column));
     }
   }
+  return texts;
 }
 
 }  // namespace
 
 ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* const> rules,
-                         const EngineOptions& options, std::vector<Diagnostic> diagnostics) {
+                         const EngineOptions& options, std::vector<Diagnostic> diagnostics,
+                         const std::vector<facts::ProjectFileText>& project_files) {
   const auto t0 = Clock::now();
   ScanResult result;
   std::sort(files.begin(), files.end(),
@@ -376,7 +386,9 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
           model::FileRecord{files[i].rel_path, files[i].language, std::move(out.facts)});
     }
   }
-  const model::Program program(std::move(records));
+  const model::Program program(
+      std::move(records), options.build_routes ? facts::load_project(project_files, diagnostics)
+                                               : facts::ProjectConfig{});
   if (options.build_routes) result.routes = model::build_routes(program, diagnostics);
 
   if (!options.parse_only) {
@@ -432,9 +444,10 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
     files.push_back(
         InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
   }
-  check_project_files(found->project_files, options.max_file_bytes, found->diagnostics);
+  const auto project =
+      check_project_files(found->project_files, options.max_file_bytes, found->diagnostics);
   ScanResult result =
-      analyze_files(std::move(files), rules, options, std::move(found->diagnostics));
+      analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
   result.timings.discover_ms = discover_ms;
   result.timings.total_ms += discover_ms;
   return result;

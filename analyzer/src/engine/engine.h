@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "facts/project.h"
 #include "fs/discovery.h"
 #include "nodescope/result.h"
 #include "nodescope/rule.h"
@@ -40,9 +41,11 @@ struct InputFile {
 };
 
 // Analyses the given files (any order; the result is sorted). `diagnostics` from earlier phases
-// (discovery) are merged into the result.
+// (discovery) are merged into the result. `project_files` (package.json, tsconfig.json, with
+// their text) configure module resolution: path aliases and the repository's packages.
 ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* const> rules,
-                         const EngineOptions& options, std::vector<Diagnostic> diagnostics = {});
+                         const EngineOptions& options, std::vector<Diagnostic> diagnostics = {},
+                         const std::vector<facts::ProjectFileText>& project_files = {});
 
 // Discovery then analysis: the whole `nodescope scan`.
 Expected<ScanResult> scan(const std::filesystem::path& root,

@@ -226,14 +226,15 @@ Abs Evaluator::eval_member(const Abs& object, const std::string& prop, int depth
 }
 
 Abs Evaluator::require(std::uint32_t from_file, const std::string& spec, int /*depth*/) {
-  if (!is_relative_specifier(spec)) {
+  const auto target = resolve_module(program_, program_.files()[from_file].path, spec);
+  if (!target) {
+    if (is_relative_specifier(spec)) return unknown();
+    // A package outside the repository (or a built-in).
     Abs pkg;
     pkg.kind = AbsKind::kPackage;
     pkg.text = spec.substr(0, 5) == "node:" ? spec.substr(5) : spec;
     return pkg;
   }
-  const auto target = resolve_module(program_, program_.files()[from_file].path, spec);
-  if (!target) return unknown();
   // The module itself: its named exports (`module.exports.Router = ...`) stay reachable even
   // when `module.exports` is also a function; deref() gives `module.exports` where a value is used.
   Abs ns;

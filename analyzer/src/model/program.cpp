@@ -5,7 +5,8 @@
 
 namespace nodescope::model {
 
-Program::Program(std::vector<FileRecord> files) : files_(std::move(files)) {
+Program::Program(std::vector<FileRecord> files, facts::ProjectConfig config)
+    : files_(std::move(files)), config_(std::move(config)) {
   std::sort(files_.begin(), files_.end(),
             [](const FileRecord& a, const FileRecord& b) { return a.path < b.path; });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "facts/file_facts.h"
+#include "facts/project.h"
 #include "nodescope/result.h"
 
 namespace nodescope::model {
@@ -20,12 +21,14 @@ struct FileRecord {
 
 class Program {
  public:
-  explicit Program(std::vector<FileRecord> files);
+  explicit Program(std::vector<FileRecord> files, facts::ProjectConfig config = {});
+  const facts::ProjectConfig& config() const { return config_; }
   const std::vector<FileRecord>& files() const { return files_; }
   const FileRecord* file(std::string_view path) const;  // binary search; null when absent
 
  private:
   std::vector<FileRecord> files_;  // sorted by path
+  facts::ProjectConfig config_;
 };
 
 }  // namespace nodescope::model
