@@ -24,7 +24,8 @@ void str(Writer& w, std::string_view v) {
 
 }  // namespace
 
-std::string routes_to_json(const std::vector<Route>& routes) {
+std::string routes_to_json(const std::vector<Route>& routes,
+                           const std::vector<FrameworkVersion>& frameworks) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.SetIndent(' ', 2);
@@ -70,6 +71,27 @@ std::string routes_to_json(const std::vector<Route>& routes) {
     w.Bool(r.rate_limited);
     key(w, "dynamic");
     w.Bool(r.dynamic);
+    w.EndObject();
+  }
+  w.EndArray();
+  key(w, "frameworks");
+  w.StartArray();
+  for (const FrameworkVersion& f : frameworks) {
+    w.StartObject();
+    key(w, "name");
+    str(w, f.name);
+    key(w, "package");
+    str(w, f.package);
+    key(w, "version");
+    str(w, f.version);
+    key(w, "major");
+    if (f.major >= 0) {
+      w.Int(f.major);
+    } else {
+      w.Null();
+    }
+    key(w, "source");
+    str(w, f.source);
     w.EndObject();
   }
   w.EndArray();

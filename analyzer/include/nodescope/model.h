@@ -31,4 +31,13 @@ struct Route {
   bool dynamic = false;
 };
 
+// A framework the route table found, with the version the project pins.
+struct FrameworkVersion {
+  std::string name;     // express, fastify, koa, hapi, nestjs
+  std::string package;  // express, fastify, koa, @hapi/hapi, @nestjs/core
+  std::string version;  // "4.21.2" from a lockfile, "^4.21.2" from package.json, "" if unknown
+  int major = -1;       // -1 when unknown
+  std::string source;   // the file the version comes from
+};
+
 }  // namespace nodescope

@@ -88,9 +88,10 @@ struct ScanTimings {
 };
 
 struct ScanResult {
-  std::vector<Finding> findings;        // sorted: file, line, column, rule, message
-  std::vector<Diagnostic> diagnostics;  // sorted: file, line, kind, message
-  std::vector<Route> routes;            // sorted: path, method, file, line (when requested)
+  std::vector<Finding> findings;             // sorted: file, line, column, rule, message
+  std::vector<Diagnostic> diagnostics;       // sorted: file, line, kind, message
+  std::vector<Route> routes;                 // sorted: path, method, file, line (when requested)
+  std::vector<FrameworkVersion> frameworks;  // of the routes' frameworks, sorted by name
   ScanStats stats;
   ScanTimings timings;
 };

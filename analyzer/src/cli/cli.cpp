@@ -169,7 +169,7 @@ int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   }
   std::string bytes;
   if (flags.format == "json") {
-    bytes = reports::routes_to_json(result->routes);
+    bytes = reports::routes_to_json(result->routes, result->frameworks);
   } else if (flags.format == "openapi") {
     // The title is the scanned folder's name, or the project's when it is the current folder.
     std::error_code ec;

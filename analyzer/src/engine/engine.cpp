@@ -272,16 +272,20 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 // (later phases read dependencies and settings from them).
 // Also returns the texts of the files module resolution needs (package.json, tsconfig.json).
 std::vector<facts::ProjectFileText> check_project_files(
-    const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes,
+    const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes, bool lockfiles,
     std::vector<Diagnostic>& out) {
   std::vector<facts::ProjectFileText> texts;
   for (const fs::ProjectFileEntry& e : entries) {
     const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
     const bool tsconfig =
         (name.starts_with("tsconfig") && name.ends_with(".json")) || name == "jsconfig.json";
-    if (name != "package.json" && name != ".nodescope.json" && !tsconfig) continue;
+    const bool lockfile = name == "package-lock.json" || name == "npm-shrinkwrap.json" ||
+                          name == "yarn.lock" || name == "pnpm-lock.yaml";
+    if (lockfile && !lockfiles) continue;
+    if (name != "package.json" && name != ".nodescope.json" && !tsconfig && !lockfile) continue;
     parse::SourceLimits limits;
-    limits.max_file_bytes = max_bytes;
+    // Lockfiles of tens of MB are normal; they are read once, with simdjson or a line scan.
+    limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
     limits.minified_line_bytes = UINT32_MAX;
     limits.minified_average_line = UINT32_MAX;
     auto loaded = parse::load_source(e.rel_path, e.abs_path, std::nullopt, limits);
@@ -291,7 +295,7 @@ std::vector<facts::ProjectFileText> check_project_files(
     }
     const std::string_view text = std::get<parse::LoadedSource>(loaded).text();
     texts.push_back(facts::ProjectFileText{e.rel_path, std::string(text)});
-    if (tsconfig) continue;  // JSONC: checked when path aliases are loaded
+    if (tsconfig || lockfile) continue;  // JSONC / not JSON: read where they are used
     if (auto err = facts::check_json(text)) {
       out.push_back(file_diagnostic(
           e.rel_path, diag::kMalformedJson,
@@ -389,7 +393,10 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
   const model::Program program(
       std::move(records), options.build_routes ? facts::load_project(project_files, diagnostics)
                                                : facts::ProjectConfig{});
-  if (options.build_routes) result.routes = model::build_routes(program, diagnostics);
+  if (options.build_routes) {
+    result.routes = model::build_routes(program, diagnostics);
+    result.frameworks = model::framework_versions(program, result.routes);
+  }
 
   if (!options.parse_only) {
     std::vector<std::vector<Finding>> per_rule(rules.size());
@@ -444,8 +451,8 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
     files.push_back(
         InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
   }
-  const auto project =
-      check_project_files(found->project_files, options.max_file_bytes, found->diagnostics);
+  const auto project = check_project_files(found->project_files, options.max_file_bytes,
+                                           options.build_routes, found->diagnostics);
   ScanResult result =
       analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
   result.timings.discover_ms = discover_ms;

@@ -112,7 +112,110 @@ std::string package_entry(simdjson::dom::element root) {
   return {};
 }
 
+// Versions from lockfiles, by package name (the first seen wins: files are read in path order, so
+// the root lockfile comes first).
+void read_lockfile(const ProjectFileText& f, std::map<std::string, DependencyVersion>& out) {
+  const std::string name = file_of(f.rel_path);
+  auto add = [&](std::string pkg, std::string version) {
+    if (pkg.empty() || version.empty() || out.count(pkg) != 0) return;
+    out.emplace(pkg, DependencyVersion{pkg, version, f.rel_path, major_of(version)});
+  };
+  if (name == "package-lock.json" || name == "npm-shrinkwrap.json") {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(f.text).get(root)) return;
+    simdjson::dom::object packages;
+    if (!root["packages"].get_object().get(packages)) {  // v2, v3
+      for (auto field : packages) {
+        const std::string_view key = field.key;
+        constexpr std::string_view kPrefix = "node_modules/";
+        if (key.substr(0, kPrefix.size()) != kPrefix) continue;
+        const std::string_view pkg = key.substr(kPrefix.size());
+        if (pkg.find("/node_modules/") != std::string_view::npos) continue;  // nested copies
+        std::string_view v;
+        if (!field.value["version"].get_string().get(v)) add(std::string(pkg), std::string(v));
+      }
+    }
+    simdjson::dom::object deps;
+    if (!root["dependencies"].get_object().get(deps)) {  // v1
+      for (auto field : deps) {
+        std::string_view v;
+        if (!field.value["version"].get_string().get(v))
+          add(std::string(field.key), std::string(v));
+      }
+    }
+    return;
+  }
+  // yarn.lock (v1: `express@^4.18.2:` then `  version "4.18.2"`; berry:
+  // `"express@npm:^4.18.2":` then `  version: 4.18.2`) and pnpm-lock.yaml (`/express@4.18.2:` or
+  // `express@4.18.2:` keys under packages).
+  std::string pending;
+  std::size_t i = 0;
+  while (i < f.text.size()) {
+    std::size_t j = f.text.find('\n', i);
+    if (j == std::string::npos) j = f.text.size();
+    std::string_view line(f.text.data() + i, j - i);
+    i = j + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    const bool top = line[0] != ' ';
+    std::string_view t = line;
+    while (!t.empty() && t[0] == ' ') t.remove_prefix(1);
+    if (name == "pnpm-lock.yaml") {
+      // "  /express@4.18.2:" or "  express@4.18.2(...):" under packages:
+      if (t.empty() || t.back() != ':') continue;
+      std::string_view key = t.substr(0, t.size() - 1);
+      if (!key.empty() && (key[0] == '\'' || key[0] == '"')) key = key.substr(1, key.size() - 2);
+      if (!key.empty() && key[0] == '/') key.remove_prefix(1);
+      const std::size_t at = key.find('@', key[0] == '@' ? 1 : 0);
+      if (at == std::string_view::npos || at == 0) continue;
+      std::string_view version = key.substr(at + 1);
+      version = version.substr(0, version.find('('));
+      if (!version.empty() && version[0] >= '0' && version[0] <= '9') {
+        add(std::string(key.substr(0, at)), std::string(version));
+      }
+      continue;
+    }
+    if (top) {
+      // The first descriptor of the entry names the package.
+      std::string_view key = line.substr(0, line.find(','));
+      if (!key.empty() && key[0] == '"') key.remove_prefix(1);
+      const std::size_t at = key.find('@', key[0] == '@' ? 1 : 0);
+      pending = at == std::string_view::npos ? "" : std::string(key.substr(0, at));
+      continue;
+    }
+    if (!pending.empty() && t.substr(0, 7) == "version") {
+      std::string_view v = t.substr(7);
+      while (!v.empty() && (v[0] == ' ' || v[0] == ':' || v[0] == '"')) v.remove_prefix(1);
+      while (!v.empty() && v.back() == '"') v.remove_suffix(1);
+      add(pending, std::string(v));
+      pending.clear();
+    }
+  }
+}
+
 }  // namespace
+
+int major_of(std::string_view version) {
+  std::size_t i = 0;
+  while (i < version.size() && (version[i] < '0' || version[i] > '9')) {
+    if (version[i] == '*' || version[i] == 'x' || version[i] == 'X') return -1;
+    ++i;
+  }
+  if (i == version.size()) return -1;
+  int major = 0;
+  for (; i < version.size() && version[i] >= '0' && version[i] <= '9' && major < 100000; ++i) {
+    major = major * 10 + (version[i] - '0');
+  }
+  return major;
+}
+
+const DependencyVersion* ProjectConfig::dependency(std::string_view name) const {
+  auto it =
+      std::lower_bound(dependencies.begin(), dependencies.end(), name,
+                       [](const DependencyVersion& d, std::string_view n) { return d.name < n; });
+  return it != dependencies.end() && it->name == name ? &*it : nullptr;
+}
 
 std::string strip_jsonc(std::string_view text) {
   std::string out;
@@ -182,14 +285,44 @@ ProjectConfig load_project(const std::vector<ProjectFileText>& files,
   ProjectConfig config;
   std::map<std::string, const ProjectFileText*> by_path;
   for (const auto& f : files) by_path.emplace(f.rel_path, &f);
+  std::map<std::string, DependencyVersion> declared;  // from package.json ranges
+  std::map<std::string, DependencyVersion> locked;    // from lockfiles
+  // Shallower files first, so the root package.json and lockfile win.
+  std::vector<const ProjectFileText*> ordered;
+  for (const auto& f : files) ordered.push_back(&f);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+    return std::count(a->rel_path.begin(), a->rel_path.end(), '/') <
+           std::count(b->rel_path.begin(), b->rel_path.end(), '/');
+  });
+  for (const ProjectFileText* f : ordered) {
+    const std::string n = file_of(f->rel_path);
+    if (n == "package-lock.json" || n == "npm-shrinkwrap.json" || n == "yarn.lock" ||
+        n == "pnpm-lock.yaml") {
+      read_lockfile(*f, locked);
+    }
+  }
 
-  for (const auto& f : files) {
+  for (const ProjectFileText* fp : ordered) {
+    const ProjectFileText& f = *fp;
     const std::string name = file_of(f.rel_path);
     if (name == "package.json") {
       if (check_json(f.text)) continue;  // reported by the engine's package.json check
       simdjson::dom::parser parser;
       simdjson::dom::element root;
       if (parser.parse(f.text).get(root)) continue;
+      for (const char* section : {"dependencies", "devDependencies", "peerDependencies"}) {
+        simdjson::dom::object deps;
+        if (root[section].get_object().get(deps)) continue;
+        for (auto field : deps) {
+          std::string_view range;
+          if (field.value.get_string().get(range)) continue;
+          const std::string dep(field.key);
+          if (declared.count(dep) == 0) {
+            declared.emplace(
+                dep, DependencyVersion{dep, std::string(range), f.rel_path, major_of(range)});
+          }
+        }
+      }
       std::string_view pkg_name;
       if (root["name"].get_string().get(pkg_name) || pkg_name.empty()) continue;
       config.packages.push_back(
@@ -228,6 +361,8 @@ ProjectConfig load_project(const std::vector<ProjectFileText>& files,
     if (mapping.has_base_url || !mapping.paths.empty())
       config.tsconfigs.push_back(std::move(mapping));
   }
+  for (auto& [dep, v] : declared) locked.emplace(dep, v);  // lockfile versions win
+  for (auto& [dep, v] : locked) config.dependencies.push_back(std::move(v));
   std::sort(config.tsconfigs.begin(), config.tsconfigs.end(),
             [](const auto& a, const auto& b) { return a.dir < b.dir; });
   std::sort(config.packages.begin(), config.packages.end(), [](const auto& a, const auto& b) {

@@ -27,10 +27,26 @@ struct PackageEntry {
   std::string entry;  // "src/index.ts" (relative to dir) from exports / main; "" when unset
 };
 
-struct ProjectConfig {
-  std::vector<TsPathMapping> tsconfigs;  // sorted by dir
-  std::vector<PackageEntry> packages;    // sorted by name
+// A dependency's version as the project pins it: resolved from a lockfile when there is one
+// (package-lock.json v1-v3, yarn.lock v1 and berry, pnpm-lock.yaml), else the range declared in
+// package.json.
+struct DependencyVersion {
+  std::string name;
+  std::string version;  // "4.21.2" (lockfile) or "^4.21.2" (package.json range)
+  std::string source;   // the file it was read from
+  int major = -1;       // -1 when no major can be read
 };
+
+struct ProjectConfig {
+  std::vector<TsPathMapping> tsconfigs;         // sorted by dir
+  std::vector<PackageEntry> packages;           // sorted by name
+  std::vector<DependencyVersion> dependencies;  // sorted by name; lockfile entries win
+
+  const DependencyVersion* dependency(std::string_view name) const;
+};
+
+// The first number of a version or range: "^4.21.2" -> 4, "~5" -> 5, ">=4 <6" -> 4, "*" -> -1.
+int major_of(std::string_view version);
 
 struct ProjectFileText {
   std::string rel_path;

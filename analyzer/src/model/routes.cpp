@@ -497,6 +497,40 @@ std::string classify_middleware(std::string_view package, std::string_view membe
   return "other";
 }
 
+std::vector<FrameworkVersion> framework_versions(const Program& program,
+                                                 const std::vector<Route>& routes) {
+  struct Known {
+    std::string_view name;
+    std::array<std::string_view, 2> packages;
+  };
+  static constexpr std::array<Known, 5> kKnown = {{{"express", {"express", ""}},
+                                                   {"fastify", {"fastify", ""}},
+                                                   {"hapi", {"@hapi/hapi", "hapi"}},
+                                                   {"koa", {"koa", ""}},
+                                                   {"nestjs", {"@nestjs/core", "@nestjs/common"}}}};
+  std::set<std::string> used;
+  for (const Route& r : routes) used.insert(r.framework);
+  std::vector<FrameworkVersion> out;
+  for (const Known& k : kKnown) {
+    if (used.count(std::string(k.name)) == 0) continue;
+    FrameworkVersion fv;
+    fv.name = std::string(k.name);
+    fv.package = std::string(k.packages[0]);
+    for (std::string_view pkg : k.packages) {
+      if (pkg.empty()) continue;
+      if (const facts::DependencyVersion* d = program.config().dependency(pkg)) {
+        fv.package = std::string(pkg);
+        fv.version = d->version;
+        fv.major = d->major;
+        fv.source = d->source;
+        break;
+      }
+    }
+    out.push_back(std::move(fv));
+  }
+  return out;
+}
+
 std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics) {
   Evaluator ev(program);
   ev.run();

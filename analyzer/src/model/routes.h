@@ -13,6 +13,12 @@ namespace nodescope::model {
 
 std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics);
 
+// The frameworks the routes use, with the versions package.json and lockfiles pin (a lockfile's
+// resolved version wins over a package.json range; Express 4 and 5 differ in what they do with
+// rejected promises, which rules need to know).
+std::vector<FrameworkVersion> framework_versions(const Program& program,
+                                                 const std::vector<Route>& routes);
+
 // The middleware kind of a package export or a name (README "Route table"). `package` is the
 // package a value comes from ("" when it is project code), `member` the first property used on it
 // (`passport.authenticate()` -> "authenticate"), `name` the source-like name.

@@ -30,7 +30,8 @@ std::string to_text(const ScanResult& result, const TextOptions& options);
 
 // `nodescope routes`: the route table. JSON: {"routes": [...]} in the documented shape; text: a
 // table with method, path, flags (auth, validation, rate limit), handler and where it is defined.
-std::string routes_to_json(const std::vector<Route>& routes);
+std::string routes_to_json(const std::vector<Route>& routes,
+                           const std::vector<FrameworkVersion>& frameworks = {});
 std::string routes_to_text(const std::vector<Route>& routes);
 // OpenAPI 3.1: one path item per route path (`:id` and Hapi's `{id*}` become `{id}` with a path
 // parameter), an operation per method (ALL becomes every standard method the path does not
