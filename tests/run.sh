@@ -74,7 +74,7 @@ if [ "$quick" -eq 0 ]; then
   echo "== line coverage (analyzer/, rules/, reports/) =="
   gcovr --root "$repo" --object-directory build-asan --filter "$repo/analyzer/" \
     --filter "$repo/rules/" --filter "$repo/reports/" --exclude "$repo/analyzer/third_party/" \
-    --exclude-throw-branches --print-summary --txt /dev/null 2>/dev/null | grep -E '^(lines|functions|branches):' || \
+    --exclude-throw-branches --print-summary --txt build-asan/coverage.txt 2>/dev/null | grep -E '^(lines|functions|branches):' || \
     echo "gcovr: no coverage data"
 fi
 
