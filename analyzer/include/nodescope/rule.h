@@ -29,6 +29,9 @@ struct RuleMeta {
   std::span<const int> cwe;                      // CWE numbers; required for security/ rules
   std::span<const std::string_view> tags;        // e.g. "security", "owasp-a03"
   std::span<const std::string_view> node_kinds;  // tree-sitter node kinds for on_node
+  // Whether the rule reads the backend model (routes, value facts) in its whole-program phase.
+  // The engine extracts the model's facts only when some consumer needs them.
+  bool needs_model = false;
 };
 
 // Per-file scratch state of one rule; derive from it.

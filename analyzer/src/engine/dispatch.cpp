@@ -8,7 +8,7 @@
 
 namespace nodescope::engine {
 
-DispatchTable::DispatchTable(std::span<const Rule* const> rules) {
+DispatchTable::DispatchTable(std::span<const Rule* const> rules, bool model) {
   for (Language lang : {Language::kJavaScript, Language::kTypeScript, Language::kTsx}) {
     const TSLanguage* grammar = parse::grammar(lang);
     const std::uint32_t count = ts_language_symbol_count(grammar);
@@ -30,7 +30,7 @@ DispatchTable::DispatchTable(std::span<const Rule* const> rules) {
         if (kind == ts_language_symbol_name(grammar, s)) table[sym].push_back(who);
       }
     };
-    for (std::string_view kind : facts::extractor_node_kinds()) subscribe(kind, kExtractor);
+    for (std::string_view kind : facts::extractor_node_kinds(model)) subscribe(kind, kExtractor);
     for (std::size_t i = 0; i < rules.size(); ++i) {
       for (std::string_view kind : rules[i]->meta().node_kinds) {
         subscribe(kind, static_cast<std::int32_t>(i));

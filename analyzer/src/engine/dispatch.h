@@ -30,7 +30,8 @@ inline constexpr std::int32_t kExtractor = -1;
 
 class DispatchTable {
  public:
-  explicit DispatchTable(std::span<const Rule* const> rules);
+  // `model`: whether the facts extractor runs in full (model) mode or light mode.
+  DispatchTable(std::span<const Rule* const> rules, bool model);
   // Subscribers of a symbol of a grammar, in a fixed order (extractor first, then rules in
   // registry order). Empty for symbols nobody wants.
   // Whether the walk may skip a node's children: string literals (quotes, fragments and escapes

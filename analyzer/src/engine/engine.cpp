@@ -158,7 +158,8 @@ void walk(TSTree* tree, const DispatchTable& table, Language language,
 }
 
 void process_file(InputFile& file, const DispatchTable& table, std::span<const Rule* const> rules,
-                  const EngineOptions& options, parse::Parser& parser, FileOutcome& out) {
+                  const EngineOptions& options, bool model, parse::Parser& parser,
+                  FileOutcome& out) {
   parse::SourceLimits limits;
   limits.max_file_bytes = std::min<std::uint64_t>(options.max_file_bytes, 1u << 30);
   limits.minified_line_bytes = options.minified_line_bytes;
@@ -188,7 +189,7 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   const parse::LineIndex lines(text);
   FileContextImpl ctx(file, text, lines, rules, out);
   TSNode first_error{};
-  facts::Extractor extractor(text, lines, out.facts);
+  facts::Extractor extractor(text, lines, out.facts, model);
   walk(parsed.tree.get(), table, file.language, rules, ctx, extractor, first_error);
   if (!ts_node_is_null(first_error)) {
     const Range r = lines.range(ts_node_start_byte(first_error), ts_node_end_byte(first_error));
@@ -331,7 +332,11 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     result.stats.bytes += f.content ? f.content->size() : f.size;
   }
 
-  const DispatchTable table(rules);
+  // The model's facts are extracted only when something reads them: the route table, or a rule
+  // that declares it needs the model. Otherwise the extractor runs light (bindings, constants).
+  bool model = options.build_routes;
+  for (const Rule* r : rules) model = model || r->meta().needs_model;
+  const DispatchTable table(rules, model);
   std::vector<FileOutcome> outcomes(files.size());
   const unsigned jobs =
       options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -352,7 +357,7 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
           for (std::size_t i = range.begin(); i != range.end(); ++i) {
             FileOutcome& out = outcomes[i];
             try {
-              process_file(files[i], table, rules, options, parsers.local(), out);
+              process_file(files[i], table, rules, options, model, parsers.local(), out);
             } catch (const std::exception& e) {
               // A bug in a rule or the engine must not cancel the scan: drop this file's partial
               // work and say so.

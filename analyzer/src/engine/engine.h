@@ -26,7 +26,7 @@ struct EngineOptions {
   std::uint32_t parse_timeout_ms = 10'000;     // per file; past it: parse-timeout diagnostic
   std::uint32_t minified_line_bytes = 10'000;  // a line longer than this: skipped-minified
   std::uint32_t minified_average_line = 400;   // or an average line longer than this
-  bool parse_only = false;  // read and parse, but run no rules and extract no facts (bench)
+  bool parse_only = false;    // read and parse, but run no rules and extract no facts (bench)
   bool build_routes = false;  // assemble the route table (ScanResult::routes)
 };
 

@@ -153,10 +153,16 @@ bool FileFacts::is_constant_name(std::string_view name) const {
   return found != nullptr && found->is_const && constant_value(values, found->value, 0);
 }
 
-std::span<const std::string_view> extractor_node_kinds() { return kKinds; }
+std::span<const std::string_view> extractor_node_kinds(bool model) {
+  static constexpr std::array<std::string_view, 3> kLight = {
+      "import_statement", "lexical_declaration", "variable_declaration"};
+  if (model) return kKinds;
+  return kLight;
+}
 
-Extractor::Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out)
-    : source_(source), lines_(lines), out_(out) {
+Extractor::Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out,
+                     bool model)
+    : source_(source), model_(model), lines_(lines), out_(out) {
   out_.values.functions.emplace_back();  // the module scope
   out_.values.functions[0].end_byte = static_cast<std::uint32_t>(source.size());
   out_.values.line_starts = lines.starts();
@@ -626,7 +632,29 @@ void Extractor::on_declaration(const SyntaxNode& node) {
   const bool is_const = node.child_count() > 0 && node.child(0).is("const");
   for (std::uint32_t i = 0; i < node.named_child_count(); ++i) {
     const SyntaxNode d = node.named_child(i);
-    if (d.is("variable_declarator")) on_declarator(d, is_const, current_function());
+    if (!d.is("variable_declarator")) continue;
+    if (!model_) {
+      // Light mode: only what module bindings and constant names need (require() and constant
+      // initialisers); every name is still counted, so a redeclared name is never trusted.
+      const SyntaxNode init = d.field("value").unwrapped();
+      const bool wanted = init.is("string") || init.is("number") || init.is("template_string") ||
+                          init.is("binary_expression") || init.is("call_expression") ||
+                          init.is("member_expression");
+      if (!wanted) {
+        const SyntaxNode name = d.field("name");
+        if (name.is("identifier"))
+          bind(text(name), kNoValue, d.start_byte(), false, current_function());
+        continue;
+      }
+      if ((init.is("call_expression") || init.is("member_expression")) &&
+          !text(init).starts_with("require")) {
+        const SyntaxNode name = d.field("name");
+        if (name.is("identifier"))
+          bind(text(name), kNoValue, d.start_byte(), false, current_function());
+        continue;
+      }
+    }
+    on_declarator(d, is_const, current_function());
   }
 }
 
@@ -833,6 +861,14 @@ void Extractor::on_class(const SyntaxNode& node) {
 
 void Extractor::on_node(const SyntaxNode& node) {
   leave_until(node.start_byte());
+  if (!model_) {
+    if (node.is("import_statement")) {
+      on_import(node);
+    } else {
+      on_declaration(node);
+    }
+    return;
+  }
   const std::string_view k = node.kind();
   if (is_function_kind(k)) {
     on_function(node);

@@ -25,12 +25,13 @@ struct FileFacts {
   bool is_constant_name(std::string_view name) const;  // see FileContext::is_constant_name
 };
 
-// The node kinds the extractor wants to see during the walk.
-std::span<const std::string_view> extractor_node_kinds();
+// The node kinds the extractor wants to see during the walk: all of them for the model, or the
+// few that module bindings and constant names need (the light mode, when nothing reads the model).
+std::span<const std::string_view> extractor_node_kinds(bool model);
 
 class Extractor {
  public:
-  Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out);
+  Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out, bool model);
   // Called by the engine for each node of a subscribed kind, in pre-order.
   void on_node(const SyntaxNode& node);
 
@@ -71,6 +72,7 @@ class Extractor {
   bool may_return_object(const SyntaxNode& expr) const;
 
   std::string_view source_;
+  bool model_ = true;
   const parse::LineIndex& lines_;
   FileFacts& out_;
   std::vector<Open> functions_;
