@@ -360,6 +360,10 @@ ValueId Extractor::value_of(const SyntaxNode& raw, int depth) {
     }
   } else if (k == "await_expression" || k == "yield_expression") {
     return value_of(node.named_child(0), depth + 1);
+  } else if (k == "sequence_expression" && node.named_child_count() > 0) {
+    // `(0, _express.default)()`: Babel's and TypeScript's CommonJS output calls imports through
+    // a comma expression, whose value is its last operand.
+    return value_of(node.named_child(node.named_child_count() - 1), depth + 1);
   } else if (is_function_kind(k)) {
     v.kind = ValueKind::kFunction;
     v.index = function_of(node);
@@ -739,6 +743,10 @@ bool Extractor::may_return_object(const SyntaxNode& raw) const {
     return true;
   }
   if (e.is("await_expression")) return may_return_object(e.named_child(0));
+  // Interop wrappers: `return mod && mod.__esModule ? mod : { default: mod }` (tsc, Babel).
+  if (e.is("ternary_expression")) {
+    return may_return_object(e.field("consequence")) || may_return_object(e.field("alternative"));
+  }
   if (!e.is("call_expression")) return false;
   const SyntaxNode callee = e.field("function").unwrapped();
   if (callee.is("identifier")) return true;
