@@ -1,21 +1,14 @@
 // JSON reporters (see reports.h), written with RapidJSON's PrettyWriter so escaping and number
 // formatting are the library's, never hand-made.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
+#include "json_writer.h"
 #include "nodescope/reports/reports.h"
 
 namespace nodescope::reports {
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void key(Writer& w, std::string_view k) {
-  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-}
-void str(Writer& w, std::string_view v) {
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
+using json::key;
+using json::str;
+using json::Writer;
 
 void write_tool(Writer& w, const ToolInfo& tool) {
   key(w, "tool");
@@ -25,12 +18,6 @@ void write_tool(Writer& w, const ToolInfo& tool) {
   key(w, "version");
   str(w, tool.version);
   w.EndObject();
-}
-
-std::string finish(rapidjson::StringBuffer& buf) {
-  std::string out(buf.GetString(), buf.GetSize());
-  out.push_back('\n');
-  return out;
 }
 
 }  // namespace
@@ -101,7 +88,7 @@ std::string to_json(const ScanResult& result, const ToolInfo& tool) {
   w.Uint64(result.stats.skipped);
   w.EndObject();
   w.EndObject();
-  return finish(buf);
+  return json::finish(buf);
 }
 
 std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& tool) {
@@ -139,7 +126,7 @@ std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& to
   }
   w.EndArray();
   w.EndObject();
-  return finish(buf);
+  return json::finish(buf);
 }
 
 }  // namespace nodescope::reports

@@ -5,24 +5,15 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
+#include "json_writer.h"
 #include "nodescope/reports/reports.h"
 
 namespace nodescope::reports {
-namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void key(Writer& w, std::string_view k) {
-  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-}
-void str(Writer& w, std::string_view v) {
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-
-}  // namespace
+using json::key;
+using json::str;
+using json::Writer;
 
 std::string routes_to_json(const std::vector<Route>& routes,
                            const std::vector<FrameworkVersion>& frameworks) {
@@ -96,9 +87,7 @@ std::string routes_to_json(const std::vector<Route>& routes,
   }
   w.EndArray();
   w.EndObject();
-  std::string out(buf.GetString(), buf.GetSize());
-  out.push_back('\n');
-  return out;
+  return json::finish(buf);
 }
 
 std::string routes_to_text(const std::vector<Route>& routes) {
@@ -320,9 +309,7 @@ std::string routes_to_openapi(const std::vector<Route>& routes, const std::strin
     w.EndObject();
   }
   w.EndObject();
-  std::string out(buf.GetString(), buf.GetSize());
-  out.push_back('\n');
-  return out;
+  return json::finish(buf);
 }
 
 }  // namespace nodescope::reports

@@ -105,10 +105,21 @@ struct ScanFlags {
   std::uint32_t parse_timeout_ms = 10'000;
 };
 
-int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
-  std::vector<stdfs::path> inputs;
-  for (const std::string& p : flags.paths) inputs.emplace_back(p);
+// The paths to scan (the current folder when none is given).
+std::vector<stdfs::path> inputs_of(const ScanFlags& flags) {
+  std::vector<stdfs::path> inputs(flags.paths.begin(), flags.paths.end());
   if (inputs.empty()) inputs.emplace_back(".");
+  return inputs;
+}
+
+fs::DiscoveryOptions discovery_of(const ScanFlags& flags) {
+  fs::DiscoveryOptions discovery;
+  if (flags.no_default_excludes) discovery.default_excluded_dirs.clear();
+  return discovery;
+}
+
+int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
+  const std::vector<stdfs::path> inputs = inputs_of(flags);
   const stdfs::path root = choose_root(inputs);
 
   engine::EngineOptions options;
@@ -116,10 +127,7 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   options.parse_only = flags.parse_only;
   options.max_file_bytes = flags.max_file_size;
   options.parse_timeout_ms = flags.parse_timeout_ms;
-  fs::DiscoveryOptions discovery;
-  if (flags.no_default_excludes) discovery.default_excluded_dirs.clear();
-
-  auto result = engine::scan(root, inputs, all_rules(), options, discovery);
+  auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
@@ -154,15 +162,12 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
 }
 
 int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
-  std::vector<stdfs::path> inputs;
-  for (const std::string& p : flags.paths) inputs.emplace_back(p);
-  if (inputs.empty()) inputs.emplace_back(".");
+  const std::vector<stdfs::path> inputs = inputs_of(flags);
   engine::EngineOptions options;
   options.jobs = flags.jobs;
   options.build_routes = true;
-  fs::DiscoveryOptions discovery;
-  if (flags.no_default_excludes) discovery.default_excluded_dirs.clear();
-  auto result = engine::scan(choose_root(inputs), inputs, all_rules(), options, discovery);
+  auto result =
+      engine::scan(choose_root(inputs), inputs, all_rules(), options, discovery_of(flags));
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;

@@ -262,6 +262,15 @@ void Extractor::store(Value& v, const Items& items) {
   }
 }
 
+// `object.key` as a value (destructuring and imports bind names to members of a module).
+ValueId Extractor::member_value(ValueId object, std::string key, const SyntaxNode& where) {
+  Value m;
+  m.kind = ValueKind::kMember;
+  m.a = object;
+  m.text = std::move(key);
+  return add(std::move(m), where);
+}
+
 ValueId Extractor::value_of(const SyntaxNode& raw, int depth) {
   if (raw.is_null()) return kNoValue;
   const SyntaxNode node = raw.unwrapped();
@@ -419,37 +428,30 @@ void Extractor::bind(std::string_view name, ValueId value, std::uint32_t at, boo
 void Extractor::bind_pattern(const SyntaxNode& pattern, ValueId value, std::uint32_t at,
                              bool is_const, FunctionId scope, int depth) {
   if (depth > kMaxDepth) return;
-  auto member = [&](ValueId object, std::string key, const SyntaxNode& where) {
-    Value m;
-    m.kind = ValueKind::kMember;
-    m.a = object;
-    m.text = std::move(key);
-    return add(std::move(m), where);
-  };
   if (pattern.is("identifier")) {
     bind(text(pattern), value, at, is_const, scope);
   } else if (pattern.is("object_pattern")) {
     for (std::uint32_t i = 0; i < pattern.named_child_count(); ++i) {
       const SyntaxNode prop = pattern.named_child(i);
       if (prop.is("shorthand_property_identifier_pattern")) {
-        bind(text(prop), member(value, std::string(text(prop)), prop), at, is_const, scope);
+        bind(text(prop), member_value(value, std::string(text(prop)), prop), at, is_const, scope);
       } else if (prop.is("pair_pattern")) {
         const SyntaxNode key = prop.field("key");
         SyntaxNode target = prop.field("value");
         if (target.is("assignment_pattern")) target = target.field("left");
         const std::string k = key.is("string") ? string_contents(key) : std::string(text(key));
-        bind_pattern(target, member(value, k, prop), at, is_const, scope, depth + 1);
+        bind_pattern(target, member_value(value, k, prop), at, is_const, scope, depth + 1);
       } else if (prop.is("object_assignment_pattern")) {
         const SyntaxNode left = prop.field("left");
         if (left.is("shorthand_property_identifier_pattern")) {
-          bind(text(left), member(value, std::string(text(left)), prop), at, is_const, scope);
+          bind(text(left), member_value(value, std::string(text(left)), prop), at, is_const, scope);
         }
       }
     }
   } else if (pattern.is("array_pattern")) {
     for (std::uint32_t i = 0; i < pattern.named_child_count(); ++i) {
-      bind_pattern(pattern.named_child(i), member(value, std::to_string(i), pattern), at, is_const,
-                   scope, depth + 1);
+      bind_pattern(pattern.named_child(i), member_value(value, std::to_string(i), pattern), at,
+                   is_const, scope, depth + 1);
     }
   }
 }
@@ -462,13 +464,6 @@ void Extractor::on_import(const SyntaxNode& node) {
     v.kind = ValueKind::kRequire;
     v.text = module;
     return add(std::move(v), where);
-  };
-  auto member = [&](ValueId object, std::string key, const SyntaxNode& where) {
-    Value m;
-    m.kind = ValueKind::kMember;
-    m.a = object;
-    m.text = std::move(key);
-    return add(std::move(m), where);
   };
   for (std::uint32_t i = 0; i < node.named_child_count(); ++i) {
     const SyntaxNode child = node.named_child(i);
@@ -493,7 +488,7 @@ void Extractor::on_import(const SyntaxNode& node) {
       const SyntaxNode part = clause.named_child(j);
       if (part.is("identifier")) {
         out_.imports.push_back(ImportBinding{std::string(text(part)), module, "default", r});
-        bind(text(part), member(require_value(module, src), "default", part), at, true, 0);
+        bind(text(part), member_value(require_value(module, src), "default", part), at, true, 0);
       } else if (part.is("namespace_import")) {
         const SyntaxNode name = part.named_child(0);
         if (!name.is("identifier")) continue;
@@ -509,7 +504,7 @@ void Extractor::on_import(const SyntaxNode& node) {
               name.is("string") ? string_contents(name) : std::string(text(name));
           const std::string_view local = text(alias.is_null() ? name : alias);
           out_.imports.push_back(ImportBinding{std::string(local), module, imported, r});
-          bind(local, member(require_value(module, src), imported, spec), at, true, 0);
+          bind(local, member_value(require_value(module, src), imported, spec), at, true, 0);
         }
       }
     }
@@ -632,31 +627,30 @@ void Extractor::on_declarator(const SyntaxNode& d, bool is_const, FunctionId sco
   bind_pattern(name, value, d.start_byte(), is_const, scope, 0);
 }
 
+// Light mode converts only what module bindings and constant names need: require() (also
+// `require('m').x`) and constant-looking initialisers.
+bool Extractor::light_wanted(const SyntaxNode& declarator) const {
+  const SyntaxNode init = declarator.field("value").unwrapped();
+  if (init.is("string") || init.is("number") || init.is("template_string") ||
+      init.is("binary_expression")) {
+    return true;
+  }
+  return (init.is("call_expression") || init.is("member_expression")) &&
+         text(init).starts_with("require");
+}
+
 void Extractor::on_declaration(const SyntaxNode& node) {
   const bool is_const = node.child_count() > 0 && node.child(0).is("const");
   for (std::uint32_t i = 0; i < node.named_child_count(); ++i) {
     const SyntaxNode d = node.named_child(i);
     if (!d.is("variable_declarator")) continue;
-    if (!model_) {
-      // Light mode: only what module bindings and constant names need (require() and constant
-      // initialisers); every name is still counted, so a redeclared name is never trusted.
-      const SyntaxNode init = d.field("value").unwrapped();
-      const bool wanted = init.is("string") || init.is("number") || init.is("template_string") ||
-                          init.is("binary_expression") || init.is("call_expression") ||
-                          init.is("member_expression");
-      if (!wanted) {
-        const SyntaxNode name = d.field("name");
-        if (name.is("identifier"))
-          bind(text(name), kNoValue, d.start_byte(), false, current_function());
-        continue;
+    if (!model_ && !light_wanted(d)) {
+      // Light mode: the name is still counted, so a redeclared name is never trusted.
+      const SyntaxNode name = d.field("name");
+      if (name.is("identifier")) {
+        bind(text(name), kNoValue, d.start_byte(), false, current_function());
       }
-      if ((init.is("call_expression") || init.is("member_expression")) &&
-          !text(init).starts_with("require")) {
-        const SyntaxNode name = d.field("name");
-        if (name.is("identifier"))
-          bind(text(name), kNoValue, d.start_byte(), false, current_function());
-        continue;
-      }
+      continue;
     }
     on_declarator(d, is_const, current_function());
   }

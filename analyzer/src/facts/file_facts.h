@@ -49,6 +49,7 @@ class Extractor {
   FunctionId function_of(const SyntaxNode& node);
   ValueId value_of(const SyntaxNode& node, int depth);
   ValueId add(Value v, const SyntaxNode& node);
+  ValueId member_value(ValueId object, std::string key, const SyntaxNode& where);
   std::string_view text(const SyntaxNode& node) const;
   std::string string_contents(const SyntaxNode& node) const;
   Range range(const SyntaxNode& node) const;
@@ -56,6 +57,7 @@ class Extractor {
   void on_import(const SyntaxNode& node);
   void on_export(const SyntaxNode& node);
   void on_declaration(const SyntaxNode& node);
+  bool light_wanted(const SyntaxNode& declarator) const;
   void on_declarator(const SyntaxNode& declarator, bool is_const, FunctionId scope);
   void on_assignment(const SyntaxNode& node);
   void on_function(const SyntaxNode& node);

@@ -33,12 +33,6 @@ bool is_verb(std::string_view m) {
   return false;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  return out == "DEL" ? "DELETE" : out;
-}
-
 Abs unknown() { return Abs{}; }
 
 Abs string_abs(std::string text, bool dynamic) {
@@ -52,6 +46,12 @@ Abs string_abs(std::string text, bool dynamic) {
 Abs dynamic_string() { return string_abs("{dynamic}", true); }
 
 }  // namespace
+
+std::string upper_method(std::string_view method) {
+  std::string out(method);
+  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  return out == "DEL" ? "DELETE" : out;
+}
 
 Evaluator::Evaluator(const Program& program) : program_(program) {
   frames_.emplace_back();  // module scope
@@ -559,6 +559,37 @@ Loc Evaluator::object_key(const Loc& object, std::string_view key) {
   return Loc{object.file, facts::kNoValue, object.env};
 }
 
+// A string or an array of strings (route methods: 'GET' or ['PUT', 'PATCH']).
+std::vector<std::string> Evaluator::strings_of(const Loc& loc, int depth) {
+  std::vector<std::string> out;
+  const Abs a = deref(eval_value(loc, depth + 1));
+  if (a.kind == AbsKind::kString) {
+    out.push_back(a.text);
+  } else if (a.kind == AbsKind::kLiteral) {
+    const auto& lf = facts(a.file);
+    const Value& arr = lf.at(a.value);
+    for (std::uint32_t i = 0; arr.kind == ValueKind::kArray && i < arr.count; ++i) {
+      const Abs one = eval_value(Loc{a.file, lf.item(arr, i), a.env}, depth + 1);
+      if (one.kind == AbsKind::kString) out.push_back(one.text);
+    }
+  }
+  return out;
+}
+
+// Fastify `addHook(name, fn)` and Hapi `ext(name, fn)`: a request hook of the scope.
+Abs Evaluator::add_hook(const Abs& receiver, const Loc& loc, const Value& v,
+                        const std::string& method, int depth) {
+  if (v.count < 2) return receiver;
+  const auto& f = facts(loc.file);
+  const Abs name = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
+  if (name.kind != AbsKind::kString) return receiver;
+  Registration r = new_registration(RegKind::kHook, loc, v, method);
+  r.method = name.text;
+  r.items.push_back(Loc{loc.file, f.item(v, 1), loc.env});
+  instances_[receiver.instance].registrations.push_back(std::move(r));
+  return receiver;
+}
+
 Abs Evaluator::fastify_call(const Abs& receiver, const std::string& method, const Loc& loc,
                             const Value& v, int depth) {
   const auto& f = facts(loc.file);
@@ -569,7 +600,7 @@ Abs Evaluator::fastify_call(const Abs& receiver, const std::string& method, cons
   if (is_verb(method) && method != "del" && v.count >= 2) {
     // app.get(path, [options], handler); app.get(path, { handler, ... })
     Registration r = new_registration(RegKind::kRoute, loc, v, method);
-    r.method = upper(method);
+    r.method = upper_method(method);
     r.path = eval_value(arg(0), depth + 1);
     r.has_path = true;
     if (r.path.kind != AbsKind::kString) r.path = dynamic_string();
@@ -591,22 +622,9 @@ Abs Evaluator::fastify_call(const Abs& receiver, const std::string& method, cons
                                                                          : object_key(opts, "path");
     Abs url = eval_value(url_loc, depth + 1);
     if (url.kind != AbsKind::kString) url = dynamic_string();
-    std::vector<std::string> methods;
-    const Loc m = object_key(opts, "method");
-    const Abs mv = deref(eval_value(m, depth + 1));
-    if (mv.kind == AbsKind::kString) {
-      methods.push_back(mv.text);
-    } else if (mv.kind == AbsKind::kLiteral) {
-      const auto& mf = facts(mv.file);
-      const Value& arr = mf.at(mv.value);
-      for (std::uint32_t i = 0; arr.kind == ValueKind::kArray && i < arr.count; ++i) {
-        const Abs one = eval_value(Loc{mv.file, mf.item(arr, i), mv.env}, depth + 1);
-        if (one.kind == AbsKind::kString) methods.push_back(one.text);
-      }
-    }
-    for (const std::string& name : methods) {
+    for (const std::string& name : strings_of(object_key(opts, "method"), depth)) {
       Registration r = new_registration(RegKind::kRoute, loc, v, method);
-      r.method = upper(name);
+      r.method = upper_method(name);
       r.path = url;
       r.has_path = true;
       r.options = opts;
@@ -615,15 +633,7 @@ Abs Evaluator::fastify_call(const Abs& receiver, const std::string& method, cons
     }
     return receiver;
   }
-  if (method == "addHook" && v.count >= 2) {
-    const Abs name = eval_value(arg(0), depth + 1);
-    if (name.kind != AbsKind::kString) return receiver;
-    Registration r = new_registration(RegKind::kHook, loc, v, method);
-    r.method = name.text;
-    r.items.push_back(arg(1));
-    add(std::move(r));
-    return receiver;
-  }
+  if (method == "addHook") return add_hook(receiver, loc, v, method, depth);
   if (method == "register" && v.count >= 1) {
     const Abs plugin = deref(eval_value(arg(0), depth + 1));
     const Loc opts = v.count >= 2 ? arg(1) : Loc{loc.file, facts::kNoValue, loc.env};
@@ -756,22 +766,10 @@ void Evaluator::hapi_route(const Abs& receiver, const Loc& route, const Loc& loc
   if (options.value == facts::kNoValue) options = object_key(route, "config");
   Loc handler = object_key(route, "handler");
   if (handler.value == facts::kNoValue) handler = object_key(options, "handler");
-  std::vector<std::string> methods;
-  const Abs m = deref(eval_value(object_key(route, "method"), depth + 1));
-  if (m.kind == AbsKind::kString) {
-    methods.push_back(m.text);
-  } else if (m.kind == AbsKind::kLiteral) {
-    const auto& mf = facts(m.file);
-    const Value& arr = mf.at(m.value);
-    for (std::uint32_t i = 0; arr.kind == ValueKind::kArray && i < arr.count; ++i) {
-      const Abs one = eval_value(Loc{m.file, mf.item(arr, i), m.env}, depth + 1);
-      if (one.kind == AbsKind::kString) methods.push_back(one.text);
-    }
-  }
   const Loc path_loc = object_key(route, "path");
-  for (const std::string& name : methods) {
+  for (const std::string& name : strings_of(object_key(route, "method"), depth)) {
     Registration r = new_registration(RegKind::kRoute, loc, v, "route");
-    r.method = name == "*" ? "ALL" : upper(name);
+    r.method = name == "*" ? "ALL" : upper_method(name);
     r.path = path;
     r.has_path = true;
     r.options = options;
@@ -802,15 +800,7 @@ Abs Evaluator::hapi_call(const Abs& receiver, const std::string& method, const L
     instances_[receiver.instance].registrations.push_back(std::move(r));
     return receiver;
   }
-  if (method == "ext" && v.count >= 2) {
-    const Abs name = eval_value(arg(0), depth + 1);
-    if (name.kind != AbsKind::kString) return receiver;
-    Registration r = new_registration(RegKind::kHook, loc, v, method);
-    r.method = name.text;
-    r.items.push_back(arg(1));
-    instances_[receiver.instance].registrations.push_back(std::move(r));
-    return receiver;
-  }
+  if (method == "ext") return add_hook(receiver, loc, v, method, depth);
   if (method == "register" && v.count >= 1) {
     for (const Loc& item : flatten({arg(0)})) {
       // { plugin, options, routes: { prefix } }, or the plugin itself: { name, register } or a
@@ -901,7 +891,7 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
     if (!is_verb(method)) return receiver;
     r.kind = RegKind::kRoute;
     r.is_route = true;
-    r.method = upper(method);
+    r.method = upper_method(method);
     r.path = string_abs(receiver.text, receiver.dynamic);
     r.has_path = true;
   } else if (method == "route" && v.count >= 1) {
@@ -917,7 +907,7 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
     if (kind == InstanceKind::kKoaApp) return receiver;  // a Koa app has no verb methods
     r.kind = RegKind::kRoute;
     r.is_route = true;
-    r.method = upper(method);
+    r.method = upper_method(method);
     r.path = eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);
     r.has_path = true;
     first = 1;

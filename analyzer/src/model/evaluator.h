@@ -99,6 +99,9 @@ struct Instance {
   bool prefix_dynamic = false;
 };
 
+// An HTTP method name upper-cased ("del", koa-router's alias, is DELETE).
+std::string upper_method(std::string_view method);
+
 class Evaluator {
  public:
   explicit Evaluator(const Program& program);
@@ -161,6 +164,9 @@ class Evaluator {
   void autoload(const Abs& receiver, const Loc& call, const facts::Value& v, const Loc& opts,
                 int depth);
   std::optional<std::string> folder_of(const Loc& loc, int depth);
+  std::vector<std::string> strings_of(const Loc& loc, int depth);
+  Abs add_hook(const Abs& receiver, const Loc& call, const facts::Value& v,
+               const std::string& method, int depth);
   Registration new_registration(RegKind kind, const Loc& call, const facts::Value& v,
                                 std::string_view method);
   std::uint32_t new_instance(InstanceKind kind, const Loc& site);

@@ -22,12 +22,6 @@ bool is_http_decorator(std::string_view name) {
   return false;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  return out;
-}
-
 // The string paths of a decorator argument: 'users', ['a', 'b'], { path: 'users' }.
 std::vector<Abs> paths_of(Evaluator& ev, std::uint32_t file, const facts::Decorator& d) {
   std::vector<Abs> out;
@@ -140,7 +134,7 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
           for (const facts::Decorator* verb : verbs) {
             for (const Abs& path : paths_of(ev, file, *verb)) {
               Route route;
-              route.method = verb->name == "All" ? "ALL" : upper(verb->name);
+              route.method = verb->name == "All" ? "ALL" : upper_method(verb->name);
               route.path = helpers.join(helpers.join(global_prefix, prefix.text), path.text);
               route.file = program.files()[file].path;
               route.line = f.line_of(verb->start_byte);

@@ -191,6 +191,20 @@ struct Builder {
     }
   }
 
+  // The parts of a route every framework fills the same way.
+  Route route_of(const Registration& r, const std::string& prefix, bool dynamic,
+                 std::string framework, const std::vector<RouteMiddleware>& inherited) {
+    Route route;
+    route.method = r.method;
+    route.path = join(prefix, r.path.text);
+    route.file = ev.program().files()[r.file].path;
+    route.line = r.line;
+    route.framework = std::move(framework);
+    route.dynamic = dynamic || r.path.dynamic;
+    route.middleware = inherited;
+    return route;
+  }
+
   // ---- Fastify: encapsulated scopes ------------------------------------------------------------
 
   static constexpr std::array<std::string_view, 8> kRequestHooks = {
@@ -246,14 +260,7 @@ struct Builder {
         continue;
       }
       if (r.kind != RegKind::kRoute) continue;
-      Route route;
-      route.method = r.method;
-      route.path = join(prefix, r.path.text);
-      route.file = ev.program().files()[r.file].path;
-      route.line = r.line;
-      route.framework = "fastify";
-      route.dynamic = dynamic || r.path.dynamic;
-      route.middleware = inherited;
+      Route route = route_of(r, prefix, dynamic, "fastify", inherited);
       for (RouteMiddleware& m : scope_chain(instance, r.key))
         route.middleware.push_back(std::move(m));
       for (std::string_view hook : {"onRequest", "preValidation", "preHandler"}) {
@@ -347,14 +354,7 @@ struct Builder {
         continue;
       }
       if (r.kind != RegKind::kRoute) continue;
-      Route route;
-      route.method = r.method;
-      route.path = join(prefix, r.path.text);
-      route.file = ev.program().files()[r.file].path;
-      route.line = r.line;
-      route.framework = "hapi";
-      route.dynamic = dynamic || r.path.dynamic;
-      route.middleware = inherited;
+      Route route = route_of(r, prefix, dynamic, "hapi", inherited);
       for (RouteMiddleware& m : scope_chain(instance, r.key)) {
         route.middleware.push_back(std::move(m));
       }
@@ -435,14 +435,7 @@ struct Builder {
       const Registration r = ev.instances()[instance].registrations[k];
       if (!r.is_route) continue;
       const std::string local = join("", r.path.text);
-      Route route;
-      route.method = r.method;
-      route.path = join(here, r.path.text);
-      route.file = ev.program().files()[r.file].path;
-      route.line = r.line;
-      route.framework = koa ? "koa" : "express";
-      route.dynamic = dynamic || r.path.dynamic;
-      route.middleware = inherited;
+      Route route = route_of(r, here, dynamic, koa ? "koa" : "express", inherited);
       chain_before(instance, r.key, local, route.middleware);
       const std::vector<Loc> items = ev.flatten(r.items);
       for (std::size_t i = 0; i + 1 < items.size(); ++i) {
