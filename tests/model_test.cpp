@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "engine/engine.h"
 #include "model/program.h"
@@ -41,7 +42,8 @@ TEST(Resolve, RelativePathsExtensionsAndIndexes) {
   EXPECT_FALSE(normalize_path("../x").has_value());
 }
 
-std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> files) {
+std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> files,
+                             std::map<std::string, std::string> kinds = {}) {
   std::vector<engine::InputFile> inputs;
   for (auto& [path, text] : files) {
     engine::InputFile f;
@@ -54,6 +56,7 @@ std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> fi
   engine::EngineOptions options;
   options.build_routes = true;
   options.jobs = 2;
+  options.middleware_kinds = std::move(kinds);
   return engine::analyze_files(std::move(inputs), all_rules(), options).routes;
 }
 
@@ -118,6 +121,38 @@ TEST(RouteModel, DynamicAndConditional) {
   EXPECT_EQ(routes[1].path, "/a{dynamic}");
   EXPECT_TRUE(routes[1].dynamic);
   EXPECT_EQ(routes[2].path, "/{dynamic}");
+}
+
+TEST(RouteModel, JwtVerifyingMiddlewareIsAuth) {
+  const auto routes = routes_of({
+      {"app.js",
+       "const express = require('express');\nconst jwt = require('jsonwebtoken');\n"
+       "const app = express();\n"
+       "function checkUser(req, res, next) {\n"
+       "  const payload = jwt.verify(req.headers.token, process.env.SECRET);\n"
+       "  req.user = payload;\n  next();\n}\n"
+       "function checkShape(req, res, next) {\n"
+       "  const ok = schema.verify(req.body);\n  next();\n}\n"
+       "app.get('/me', checkUser, h);\napp.post('/shape', checkShape, h);\n"
+       "function h() {}\n"},
+  });
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].path, "/me");
+  ASSERT_EQ(routes[0].middleware.size(), 1u);
+  EXPECT_EQ(routes[0].middleware[0].kind, "auth");  // verifies a token with jsonwebtoken
+  EXPECT_TRUE(routes[0].auth);
+  EXPECT_EQ(routes[1].middleware[0].kind, "other");  // `verify` of something else
+  EXPECT_FALSE(routes[1].auth);
+}
+
+TEST(RouteModel, ProjectDeclaredMiddlewareKinds) {
+  const std::string app =
+      "const app = require('express')();\napp.use(sessionGate);\napp.get('/x', h);\n"
+      "function sessionGate(req, res, next) { next(); }\nfunction h() {}\n";
+  EXPECT_EQ(routes_of({{"app.js", app}})[0].middleware[0].kind, "other");
+  const auto routes = routes_of({{"app.js", app}}, {{"sessionGate", "auth"}});
+  EXPECT_EQ(routes[0].middleware[0].kind, "auth");
+  EXPECT_TRUE(routes[0].auth);
 }
 
 TEST(RouteModel, NoFrameworkNoRoutes) {

@@ -59,6 +59,16 @@ TEST(Routes, OpenApiPathsAndParameters) {
   EXPECT_NE(r.out.find("\"security\""), std::string::npos);
 }
 
+TEST(Routes, DynamicRoutesGetADiagnosticOnStderr) {
+  const auto app = source_dir() / "fixtures/apps/notes-service";
+  const auto r = run_command(quote(binary()) + " routes " + quote(app.string()) +
+                             " --format json 2>&1 >/dev/null");
+  EXPECT_NE(r.out.find("src/routes/health.js:5: dynamic-route: GET route's path cannot be known "
+                       "statically; listed as /{dynamic}"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(Routes, SameBytesForAnyThreadCount) {
   const auto app = source_dir() / "fixtures/apps/notes-service";
   const auto one =

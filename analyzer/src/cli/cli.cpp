@@ -183,6 +183,12 @@ int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   } else {
     bytes = reports::routes_to_text(result->routes);
   }
+  // Diagnostics (dynamic paths, unmounted routers, skipped files) go to stderr so the table's
+  // formats stay exactly what tools read.
+  for (const Diagnostic& d : result->diagnostics) {
+    err << fmt::format("nodescope: {}{}: {}: {}\n", d.file.empty() ? "(scan)" : d.file,
+                       d.line != 0 ? fmt::format(":{}", d.line) : std::string(), d.kind, d.message);
+  }
   return emit(bytes, flags.output, out, err) ? kExitClean : kExitError;
 }
 

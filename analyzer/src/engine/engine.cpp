@@ -399,7 +399,7 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
       std::move(records), options.build_routes ? facts::load_project(project_files, diagnostics)
                                                : facts::ProjectConfig{});
   if (options.build_routes) {
-    result.routes = model::build_routes(program, diagnostics);
+    result.routes = model::build_routes(program, diagnostics, options.middleware_kinds);
     result.frameworks = model::framework_versions(program, result.routes);
   }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +29,8 @@ struct EngineOptions {
   std::uint32_t minified_average_line = 400;   // or an average line longer than this
   bool parse_only = false;    // read and parse, but run no rules and extract no facts (bench)
   bool build_routes = false;  // assemble the route table (ScanResult::routes)
+  // The project's own middleware names and their kinds (from the configuration file).
+  std::map<std::string, std::string> middleware_kinds;
 };
 
 // A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -99,6 +100,29 @@ std::string join(const std::string& a, const std::string& b) {
 struct Builder {
   Evaluator& ev;
   std::vector<Route>& out;
+  const std::map<std::string, std::string>& user_kinds;
+
+  // Whether a project function verifies a token itself: it calls `verify` / `jwtVerify` on
+  // jsonwebtoken or jose (`jwt.verify(token, secret)`), directly in its body.
+  bool verifies_token(const Abs& fn) {
+    const auto& f = ev.facts(fn.file);
+    for (facts::ValueId id = 0; id < static_cast<facts::ValueId>(f.values.size()); ++id) {
+      const facts::Value& call = f.at(id);
+      if (call.kind != facts::ValueKind::kCall || call.a == facts::kNoValue) continue;
+      const facts::Value& callee = f.at(call.a);
+      const bool member = callee.kind == facts::ValueKind::kMember &&
+                          (callee.text == "verify" || callee.text == "jwtVerify");
+      const bool bare = callee.kind == facts::ValueKind::kName && callee.scope == fn.fn &&
+                        (callee.text == "verify" || callee.text == "jwtVerify");
+      if (!member && !bare) continue;
+      const facts::ValueId object = member ? callee.a : call.a;
+      if (object == facts::kNoValue || f.at(object).scope != fn.fn) continue;
+      const Abs target = ev.deref(ev.eval(Loc{fn.file, member ? object : call.a, 0}));
+      if (target.kind != AbsKind::kPackage) continue;
+      if (target.text.starts_with("jsonwebtoken") || target.text.starts_with("jose")) return true;
+    }
+    return false;
+  }
 
   struct Mount {
     std::uint32_t child;
@@ -134,7 +158,8 @@ struct Builder {
         member = t.substr(end + 1, next == std::string::npos ? std::string::npos : next - end - 1);
       }
     }
-    m.kind = classify_middleware(package, member, m.name);
+    m.kind = classify_middleware(package, member, m.name, user_kinds);
+    if (m.kind == "other" && a.kind == AbsKind::kFunction && verifies_token(a)) m.kind = "auth";
     return m;
   }
 
@@ -458,7 +483,11 @@ struct Builder {
 }  // namespace
 
 std::string classify_middleware(std::string_view package, std::string_view member,
-                                std::string_view name) {
+                                std::string_view name,
+                                const std::map<std::string, std::string>& user_kinds) {
+  // Names the project declares (the config file's auth / validation / rate-limit middleware)
+  // win: `requireSession` or `guard.check()` as written.
+  if (auto it = user_kinds.find(std::string(name)); it != user_kinds.end()) return it->second;
   if (!package.empty()) {
     // express and passport export many things: the member decides, else the name patterns below
     // (passport.authenticateJwt is auth, passport.initialize() is not).
@@ -524,11 +553,12 @@ std::vector<FrameworkVersion> framework_versions(const Program& program,
   return out;
 }
 
-std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics) {
+std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics,
+                                const std::map<std::string, std::string>& middleware_kinds) {
   Evaluator ev(program);
   ev.run();
   std::vector<Route> routes;
-  Builder builder{ev, routes};
+  Builder builder{ev, routes, middleware_kinds};
 
   std::set<std::uint32_t> mounted;
   for (std::uint32_t i = 0; i < ev.instances().size(); ++i) {
@@ -572,6 +602,16 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     return std::tie(a.path, a.method, a.file, a.line, a.handler) <
            std::tie(b.path, b.method, b.file, b.line, b.handler);
   });
+  // (a) Every route whose path is not fully known says so.
+  for (const Route& r : routes) {
+    if (!r.dynamic) continue;
+    Diagnostic d;
+    d.file = r.file;
+    d.kind = "dynamic-route";
+    d.line = r.line;
+    d.message = r.method + " route's path cannot be known statically; listed as " + r.path;
+    diagnostics.push_back(std::move(d));
+  }
   return routes;
 }
 

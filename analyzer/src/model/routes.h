@@ -3,6 +3,8 @@
 // Deterministic: sorted by path, method, file, line.
 #pragma once
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "model/program.h"
@@ -11,7 +13,10 @@
 
 namespace nodescope::model {
 
-std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics);
+// `middleware_kinds`: names of the project's own middleware with their kind (auth, validation,
+// rate-limit, ...), as the configuration file declares them; they win over every heuristic.
+std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics,
+                                const std::map<std::string, std::string>& middleware_kinds = {});
 
 // The frameworks the routes use, with the versions package.json and lockfiles pin (a lockfile's
 // resolved version wins over a package.json range; Express 4 and 5 differ in what they do with
@@ -23,6 +28,7 @@ std::vector<FrameworkVersion> framework_versions(const Program& program,
 // package a value comes from ("" when it is project code), `member` the first property used on it
 // (`passport.authenticate()` -> "authenticate"), `name` the source-like name.
 std::string classify_middleware(std::string_view package, std::string_view member,
-                                std::string_view name);
+                                std::string_view name,
+                                const std::map<std::string, std::string>& user_kinds = {});
 
 }  // namespace nodescope::model
