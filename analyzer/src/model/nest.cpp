@@ -4,6 +4,7 @@
 // pipes the same way (useGlobalPipes, APP_PIPE, @UsePipes) and the parameters' own pipes
 // (`@Param('id', ParseIntPipe)`). @SkipThrottle() removes the throttler guard.
 #include <array>
+#include <map>
 #include <string>
 
 #include "model/evaluator.h"
@@ -86,6 +87,47 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
     }
   }
 
+  // RouterModule.register([{ path, module, children }]) in any @Module's imports: the controllers
+  // of each module (its @Module({ controllers })) get the path, nested through children.
+  std::map<std::string, std::vector<std::string>> controllers_of;  // module class -> controllers
+  std::vector<std::pair<Loc, std::string>> router_entries;         // route objects, parent path
+  for (std::uint32_t file = 0; file < program.files().size(); ++file) {
+    for (const facts::ClassFacts& c : ev.facts(file).classes) {
+      for (const facts::Decorator& d : c.decorators) {
+        if (d.name != "Module" || d.args.empty()) continue;
+        const Loc module_def{file, d.args[0], 0};
+        for (const Loc& ctl : ev.flatten({ev.object_key(module_def, "controllers")})) {
+          controllers_of[c.name].push_back(ev.name_of(ctl));
+        }
+        for (const Loc& imp : ev.flatten({ev.object_key(module_def, "imports")})) {
+          const facts::Value& v = ev.facts(imp.file).at(imp.value);
+          if (v.kind != facts::ValueKind::kCall || v.text != "RouterModule.register" ||
+              v.count == 0) {
+            continue;
+          }
+          for (const Loc& entry :
+               ev.flatten({Loc{imp.file, ev.facts(imp.file).item(v, 0), imp.env}})) {
+            router_entries.emplace_back(entry, "");
+          }
+        }
+      }
+    }
+  }
+  std::map<std::string, std::string> router_prefix;  // controller class -> RouterModule path
+  for (std::size_t i = 0; i < router_entries.size() && i < 1000; ++i) {
+    const auto [entry, parent] = router_entries[i];
+    const Abs path = ev.eval(ev.object_key(entry, "path"));
+    const std::string here =
+        helpers.join(parent, path.kind == AbsKind::kString ? path.text : "{dynamic}");
+    const Loc module = ev.object_key(entry, "module");
+    if (module.value != facts::kNoValue) {
+      for (const std::string& ctl : controllers_of[ev.name_of(module)]) router_prefix[ctl] = here;
+    }
+    for (const Loc& child : ev.flatten({ev.object_key(entry, "children")})) {
+      router_entries.emplace_back(child, here);
+    }
+  }
+
   for (std::uint32_t file = 0; file < program.files().size(); ++file) {
     const auto& f = ev.facts(file);
     for (const facts::ClassFacts& c : f.classes) {
@@ -135,7 +177,11 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
             for (const Abs& path : paths_of(ev, file, *verb)) {
               Route route;
               route.method = verb->name == "All" ? "ALL" : upper_method(verb->name);
-              route.path = helpers.join(helpers.join(global_prefix, prefix.text), path.text);
+              const auto routed = router_prefix.find(c.name);
+              const std::string module_prefix =
+                  routed == router_prefix.end() ? std::string() : routed->second;
+              route.path = helpers.join(
+                  helpers.join(helpers.join(global_prefix, module_prefix), prefix.text), path.text);
               route.file = program.files()[file].path;
               route.line = f.line_of(verb->start_byte);
               route.framework = "nestjs";
