@@ -4,6 +4,8 @@
 #include "model/evaluator.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -709,51 +711,140 @@ std::optional<std::string> Evaluator::folder_of(const Loc& loc, int depth) {
   return normalize_path(joined);
 }
 
-// @fastify/autoload: every module under `dir` is a plugin of its own, registered with the folder
-// path (relative to dir) as its prefix, after `options.prefix`; fastify-plugin modules share the
-// parent's scope. autohooks files are not plugins.
+// @fastify/autoload, as the package does it: every module under `dir` is a plugin of its own,
+// registered with its folder path (relative to dir) after `options.prefix`; a folder with an
+// index file uses only that one (its subfolders still count); fastify-plugin modules share the
+// parent's scope. With `autoHooks`, a folder's autohooks file is registered (sharing the scope)
+// in an encapsulated wrapper around that folder's plugins, and with `cascadeHooks` it wraps the
+// subfolders' plugins too.
 void Evaluator::autoload(const Abs& receiver, const Loc& loc, const Value& v, const Loc& opts,
                          int depth) {
   const auto dir = folder_of(object_key(opts, "dir"), depth + 1);
   if (!dir) return;
   const Abs base = eval_value(object_key(object_key(opts, "options"), "prefix"), depth + 1);
   const std::string base_prefix = base.kind == AbsKind::kString ? base.text : "";
+  const bool auto_hooks = name_of(object_key(opts, "autoHooks")) == "true";
+  const bool cascade = name_of(object_key(opts, "cascadeHooks")) == "true";
   const std::string root = dir->empty() ? "" : *dir + "/";
+
+  auto is_hooks_file = [](std::string_view name) {
+    std::string_view n = name;
+    if (!n.empty() && (n[0] == '_' || n[0] == '.')) n.remove_prefix(1);
+    std::string lower(n);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.starts_with("autohooks.") || lower.starts_with("auto_hooks.");
+  };
+  // folder (relative to dir) -> plugin files, and -> its hooks file.
+  std::map<std::string, std::vector<std::uint32_t>> plugins;
+  std::map<std::string, std::uint32_t> hooks;
   for (std::uint32_t file = 0; file < program_.files().size(); ++file) {
     const std::string& path = program_.files()[file].path;
     if (path.compare(0, root.size(), root) != 0) continue;
     const std::string rel = path.substr(root.size());
-    const std::string name =
-        rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
-    if (name.rfind("autohooks.", 0) == 0 || name[0] == '.') continue;
-    const auto& ff = facts(file);
-    facts::ValueId export_value = facts::kNoValue;
-    for (const facts::Export& e : ff.exports) {
-      if ((e.name.empty() || e.name == "default") && !e.star && e.from.empty())
+    const std::size_t slash = rel.rfind('/');
+    const std::string folder = slash == std::string::npos ? "" : rel.substr(0, slash);
+    const std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+    if (is_hooks_file(name)) {
+      hooks[folder] = file;
+    } else if (!name.empty() && name[0] != '.') {
+      plugins[folder].push_back(file);
+    }
+  }
+  for (auto& [folder, files] : plugins) {  // an index file stands for its folder
+    for (std::uint32_t file : files) {
+      const std::string& path = program_.files()[file].path;
+      if (path.substr(path.rfind('/') + 1).starts_with("index.")) {
+        files = {file};
+        break;
+      }
+    }
+  }
+  auto plugin_of = [&](std::uint32_t file, facts::ValueId& export_value) {
+    export_value = facts::kNoValue;
+    for (const facts::Export& e : facts(file).exports) {
+      if ((e.name.empty() || e.name == "default") && !e.star && e.from.empty()) {
         export_value = e.value;
+      }
     }
-    if (export_value == facts::kNoValue) continue;
-    Abs plugin = deref(eval_value(Loc{file, export_value, 0}, depth + 1));
-    if (plugin.kind != AbsKind::kFunction) continue;
-    const Loc site{file, export_value, loc.env};
-    if (plugin.text == "fastify-plugin") {
-      invoke(plugin, {receiver, Abs{}}, site, depth + 1);
-      continue;
-    }
-    const std::string folder =
-        rel.find('/') == std::string::npos ? "" : rel.substr(0, rel.rfind('/'));
+    return export_value == facts::kNoValue
+               ? Abs{}
+               : deref(eval_value(Loc{file, export_value, 0}, depth + 1));
+  };
+  auto add_scope = [&](std::uint32_t parent, const Loc& site, const std::string& prefix,
+                       bool has_prefix, bool keyed) {
     Registration r = new_registration(RegKind::kScope, loc, v, "register");
-    const std::uint32_t child = new_instance(InstanceKind::kFastify, site);
-    instances_[child].parent = static_cast<std::int32_t>(receiver.instance);
+    std::uint32_t child;
+    if (keyed) {
+      child = new_instance(InstanceKind::kFastify, site);
+    } else {  // a wrapper scope has no place of its own in the code: always a new instance
+      Instance wrapper;
+      wrapper.kind = InstanceKind::kFastify;
+      wrapper.site = site;
+      instances_.push_back(std::move(wrapper));
+      child = static_cast<std::uint32_t>(instances_.size() - 1);
+    }
+    instances_[child].parent = static_cast<std::int32_t>(parent);
     r.child = static_cast<std::int32_t>(child);
-    r.path = string_abs(base_prefix + (folder.empty() ? "" : "/" + folder), false);
-    r.has_path = true;
-    instances_[receiver.instance].registrations.push_back(std::move(r));
+    r.path = string_abs(prefix, false);
+    r.has_path = has_prefix;
+    instances_[parent].registrations.push_back(std::move(r));
+    return child;
+  };
+  auto as_scope = [](std::uint32_t instance) {
     Abs scope;
     scope.kind = AbsKind::kInstance;
-    scope.instance = child;
-    invoke(plugin, {scope, Abs{}}, site, depth + 1);
+    scope.instance = instance;
+    return scope;
+  };
+  for (const auto& [folder, files] : plugins) {
+    // The hooks that wrap this folder: its own, and its ancestors' when cascading.
+    std::vector<std::uint32_t> chain;
+    if (auto_hooks) {
+      for (const auto& [hook_folder, hook_file] : hooks) {
+        const bool own = hook_folder == folder;
+        const bool ancestor =
+            cascade &&
+            (hook_folder.empty() ? !folder.empty() : folder.starts_with(hook_folder + "/"));
+        if (own || ancestor) chain.push_back(hook_file);
+      }
+    }
+    std::uint32_t parent = receiver.instance;
+    if (!chain.empty()) {
+      // The wrapper scope around this folder's plugins.
+      parent = add_scope(receiver.instance, loc, "", false, false);
+      for (std::uint32_t hook_file : chain) {
+        facts::ValueId hook_value;
+        const Abs hook = plugin_of(hook_file, hook_value);
+        if (hook.kind != AbsKind::kFunction) continue;
+        invoke_fresh(hook, {as_scope(parent), Abs{}}, Loc{hook_file, hook_value, loc.env});
+      }
+    }
+    for (std::uint32_t file : files) {
+      facts::ValueId export_value;
+      const Abs plugin = plugin_of(file, export_value);
+      if (plugin.kind != AbsKind::kFunction) continue;
+      const Loc site{file, export_value, loc.env};
+      if (plugin.text == "fastify-plugin") {
+        invoke(plugin, {as_scope(parent), Abs{}}, site, depth + 1);
+        continue;
+      }
+      const std::uint32_t child =
+          add_scope(parent, site, base_prefix + (folder.empty() ? "" : "/" + folder), true, true);
+      invoke(plugin, {as_scope(child), Abs{}}, site, depth + 1);
+    }
   }
+}
+
+// Runs a function's effects in a new frame every time (no memo): the same hooks file wraps the
+// plugins of several folders, each in its own scope.
+void Evaluator::invoke_fresh(const Abs& fn, const std::vector<Abs>& args, const Loc& site) {
+  if (frames_.size() >= kMaxFrames) return;
+  frames_.push_back(Frame{fn.env, fn.file, fn.fn, args, site});
+  const auto frame = static_cast<std::uint32_t>(frames_.size() - 1);
+  Context saved = context_;
+  context_.key.emplace_back(site.file, facts(site.file).at(site.value).start_byte);
+  run_effects(fn.file, fn.fn, frame, 1);
+  context_ = std::move(saved);
 }
 
 // One Hapi route object: { method, path, handler, options | config: { auth, validate, pre,

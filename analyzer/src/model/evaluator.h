@@ -147,6 +147,7 @@ class Evaluator {
   Abs eval_call(const Loc& loc, const facts::Value& v, int depth);
   Abs invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& call, int depth);
   void invoke_uncalled(const Abs& fn, const Loc& site);
+  void invoke_fresh(const Abs& fn, const std::vector<Abs>& args, const Loc& site);
   Abs module_value(std::uint32_t file, int depth);
   Abs module_export(std::uint32_t file, const std::string& name, int depth);
   Abs require(std::uint32_t from_file, const std::string& spec, int depth);
