@@ -304,12 +304,13 @@ struct Builder {
       }
       // Which request parts carry a schema: any of them makes the route validated.
       const Loc schema = ev.object_key(r.options, "schema");
-      bool has_schema = false;
-      for (std::string_view part : {"body", "querystring", "query", "params", "headers"}) {
-        has_schema = has_schema || ev.object_key(schema, part).value != facts::kNoValue;
+      // Which request parts carry a schema, in a fixed order: schema(body,params).
+      const std::string parts =
+          parts_with(schema, {"body", "querystring", "query", "params", "headers"});
+      if (!parts.empty()) {
+        route.middleware.push_back(
+            pseudo("schema(" + parts + ")", "validation", schema, r.conditional));
       }
-      if (has_schema)
-        route.middleware.push_back(pseudo("schema", "validation", schema, r.conditional));
       route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
                           ? "(none)"
                           : ev.name_of(r.items[0]);
@@ -399,12 +400,10 @@ struct Builder {
             describe(method.value != facts::kNoValue ? method : pre, r.conditional));
       }
       const Loc validate = ev.object_key(r.options, "validate");
-      bool validated = false;
-      for (std::string_view part : {"payload", "query", "params", "headers"}) {
-        validated = validated || ev.object_key(validate, part).value != facts::kNoValue;
-      }
-      if (validated) {
-        route.middleware.push_back(pseudo("validate", "validation", validate, r.conditional));
+      const std::string parts = parts_with(validate, {"payload", "query", "params", "headers"});
+      if (!parts.empty()) {
+        route.middleware.push_back(
+            pseudo("validate(" + parts + ")", "validation", validate, r.conditional));
       }
       const Loc limit = ev.object_key(ev.object_key(r.options, "plugins"), "hapi-rate-limit");
       if (limit.value != facts::kNoValue) {
@@ -424,6 +423,16 @@ struct Builder {
       out.push_back(std::move(route));
     }
     active.erase(instance);
+  }
+
+  // The keys of an options object that are present, in the given order, comma-separated.
+  std::string parts_with(const Loc& object, std::initializer_list<std::string_view> keys) {
+    std::string present;
+    for (std::string_view key : keys) {
+      if (ev.object_key(object, key).value == facts::kNoValue) continue;
+      present += (present.empty() ? "" : ",") + std::string(key);
+    }
+    return present;
   }
 
   RouteMiddleware pseudo(std::string name, std::string kind, const Loc& at, bool conditional) {
