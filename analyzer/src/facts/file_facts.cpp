@@ -674,6 +674,19 @@ void Extractor::on_assignment(const SyntaxNode& node) {
   } else if ((obj.is("identifier") && text(obj) == "exports") ||
              (obj.is("member_expression") && text(obj) == "module.exports")) {
     out_.values.exports.push_back(Export{std::string(prop), value_of(right, 0), "", "", false});
+  } else if (obj.is("identifier")) {
+    // A method added to an object (`app.lazyUse = function (path, fn) {...}`): kept as an effect
+    // so a framework instance gains it where the code runs. Only functions: plain property
+    // writes (`req.user = ...`) are everywhere and never matter to the model.
+    const SyntaxNode r = right.unwrapped();
+    if (!(r.is("function_expression") || r.is("arrow_function") || r.is("function"))) return;
+    Value assign;
+    assign.kind = ValueKind::kAssign;
+    assign.a = value_of(obj, 0);
+    assign.b = value_of(r, 0);
+    assign.text = std::string(prop);
+    const ValueId id = add(std::move(assign), node);
+    out_.values.effects.push_back(Effect{id, current_function(), in_conditional()});
   }
 }
 
@@ -718,7 +731,16 @@ void Extractor::on_return(const SyntaxNode& node) {
 // `registerRoutes(router)`), which may bind a registration function's parameters.
 bool Extractor::may_register(const SyntaxNode& call) const {
   const SyntaxNode callee = call.field("function").unwrapped();
-  if (callee.is("member_expression")) return is_registration_method(text(callee.field("property")));
+  if (callee.is("member_expression")) {
+    if (is_registration_method(text(callee.field("property")))) return true;
+    // A project-specific mounting method handed a module (`app.lazyUse('/api', require('./api'))`).
+    const SyntaxNode args = call.field("arguments");
+    for (std::uint32_t i = 0; !args.is_null() && i < args.named_child_count(); ++i) {
+      const SyntaxNode a = args.named_child(i);
+      if (a.is("call_expression") && text(a.field("function")) == "require") return true;
+    }
+    return false;
+  }
   if (!callee.is("identifier") && !callee.is("call_expression")) return false;
   const SyntaxNode args = call.field("arguments");
   for (std::uint32_t i = 0; !args.is_null() && i < args.named_child_count(); ++i) {
@@ -745,6 +767,7 @@ bool Extractor::may_return_object(const SyntaxNode& raw) const {
   const SyntaxNode callee = e.field("function").unwrapped();
   if (callee.is("identifier")) return true;
   if (!callee.is("member_expression")) return false;
+  if (text(callee) == "Promise.resolve") return true;  // lazy loaders return Promise.resolve(app)
   const std::string_view prop = text(callee.field("property"));
   return (!prop.empty() && prop[0] >= 'A' && prop[0] <= 'Z') || is_registration_method(prop) ||
          prop == "create";

@@ -34,6 +34,7 @@ enum class ValueKind : std::uint8_t {
   kConditional,  // cond ? a : b, or a || b / a ?? b (either may be the value)
   kSpread,       // ...a
   kThis,         // this
+  kAssign,       // a.text = b, for a function b (an effect: `app.lazyUse = function ...`)
 };
 
 // Items (call arguments, array elements, object values, template parts) live in the file's

@@ -22,6 +22,7 @@ using facts::ValueKind;
 constexpr int kMaxDepth = 48;
 constexpr std::size_t kMaxWork = 2'000'000;
 constexpr std::size_t kMaxFrames = 20'000;
+constexpr long kMaxReentry = 3;  // times one function may be active on the call stack
 
 constexpr std::string_view kVerbs[] = {
     "get",   "post",   "put",    "patch",     "delete",      "del",      "options", "head",
@@ -119,6 +120,14 @@ Abs Evaluator::eval_value(const Loc& loc, int depth) {
     case ValueKind::kNew:
       out = eval_call(loc, v, depth);
       break;
+    case ValueKind::kAssign: {
+      const Abs object = deref(eval_value(Loc{loc.file, v.a, loc.env}, depth + 1), depth);
+      if (object.kind == AbsKind::kInstance) {
+        instances_[object.instance].methods[v.text] =
+            eval_value(Loc{loc.file, v.b, loc.env}, depth + 1);
+      }
+      break;
+    }
     case ValueKind::kRequire:
       out = require(loc.file, v.text, depth);
       break;
@@ -246,9 +255,17 @@ Abs Evaluator::require(std::uint32_t from_file, const std::string& spec, int /*d
 }
 
 Abs Evaluator::deref(const Abs& a, int depth) {
-  if (a.kind != AbsKind::kModule || depth > kMaxDepth) return a;
-  const Abs value = module_value(a.file, depth + 1);
-  return value.kind == AbsKind::kUnknown ? a : value;
+  // `module.exports = require('./app')` chains: follow them (bounded) to the value.
+  Abs current = a;
+  for (int hops = 0; hops < 8 && current.kind == AbsKind::kModule && depth <= kMaxDepth; ++hops) {
+    const Abs value = module_value(current.file, depth + 1);
+    if (value.kind == AbsKind::kUnknown ||
+        (value.kind == AbsKind::kModule && value.file == current.file)) {
+      break;
+    }
+    current = value;
+  }
+  return current;
 }
 
 // What `require(file)` returns: CommonJS `module.exports` if set, else the module namespace
@@ -308,9 +325,17 @@ std::uint32_t Evaluator::new_instance(InstanceKind kind, const Loc& site) {
 Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
   const auto& f = facts(loc.file);
   const Value* callee = v.a == facts::kNoValue ? nullptr : &f.at(v.a);
+  if (callee != nullptr && callee->kind == ValueKind::kMember && callee->text == "resolve" &&
+      v.count == 1 && f.at(callee->a).kind == ValueKind::kName &&
+      f.at(callee->a).text == "Promise") {
+    return eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1);  // Promise.resolve(x)
+  }
   Abs target;
   if (callee != nullptr && callee->kind == ValueKind::kMember) {
-    const Abs receiver = deref(eval_value(Loc{loc.file, callee->a, loc.env}, depth + 1), depth);
+    // Members of a project module are looked up on the module (its named exports such as
+    // `module.exports.Router`), even when `module.exports` itself is a function or an app.
+    const Abs raw = eval_value(Loc{loc.file, callee->a, loc.env}, depth + 1);
+    const Abs receiver = deref(raw, depth);
     if (receiver.kind == AbsKind::kInstance || receiver.kind == AbsKind::kRoute) {
       return instance_call(receiver, callee->text, loc, v, depth);
     }
@@ -343,7 +368,8 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
       }
       return unknown();
     }
-    target = deref(eval_member(receiver, callee->text, depth + 1), depth);
+    target = deref(
+        eval_member(raw.kind == AbsKind::kModule ? raw : receiver, callee->text, depth + 1), depth);
   } else {
     target = deref(eval_value(Loc{loc.file, v.a, loc.env}, depth + 1), depth);
   }
@@ -394,6 +420,11 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
       if (fn.kind == AbsKind::kFunction) fn.text = "fastify-plugin";
       return fn;
     }
+    if (target.text == "express-lazy-router.createLazyRouter()" && v.count >= 1) {
+      // lazyLoad(() => app): the router or app the callback builds, mounted on first request.
+      const Abs fn = deref(eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1), depth);
+      if (fn.kind == AbsKind::kFunction) return invoke(fn, {}, loc, depth + 1);
+    }
     Abs out = target;
     out.text += "()";
     out.file = loc.file;
@@ -417,9 +448,10 @@ Abs Evaluator::invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& ca
   if (auto it = frame_at_.find(key); it != frame_at_.end()) {
     frame = it->second;
   } else {
-    // Recursion (direct or mutual) is not followed: a function already running is unknown.
+    // Recursion is followed at most kMaxReentry deep: a helper may legitimately run inside
+    // itself through another instance (Ghost's lazyUse mounts an app whose code calls lazyUse).
     const std::pair<std::uint32_t, FunctionId> self{fn.file, fn.fn};
-    if (std::find(call_stack_.begin(), call_stack_.end(), self) != call_stack_.end()) {
+    if (std::count(call_stack_.begin(), call_stack_.end(), self) >= kMaxReentry) {
       return unknown();
     }
     frames_.push_back(Frame{fn.env, fn.file, fn.fn, args, call});
@@ -433,7 +465,7 @@ Abs Evaluator::invoke(const Abs& fn, const std::vector<Abs>& args, const Loc& ca
     context_ = std::move(saved);
   }
   const std::pair<std::uint32_t, FunctionId> self{fn.file, fn.fn};
-  if (std::find(call_stack_.begin(), call_stack_.end(), self) != call_stack_.end()) {
+  if (std::count(call_stack_.begin(), call_stack_.end(), self) >= kMaxReentry) {
     return unknown();  // its returns are being computed further up
   }
   call_stack_.push_back(self);
@@ -1026,6 +1058,16 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
       r.path = string_abs("/", false);
     }
   } else {
+    // A method the code added to this instance (`app.lazyUse(path, fn)`): run it.
+    const auto custom = instances_[receiver.instance].methods.find(method);
+    if (custom != instances_[receiver.instance].methods.end() &&
+        custom->second.kind == AbsKind::kFunction) {
+      std::vector<Abs> args;
+      for (std::uint32_t i = 0; i < v.count; ++i) {
+        args.push_back(eval_value(Loc{loc.file, f.item(v, i), loc.env}, depth + 1));
+      }
+      invoke(custom->second, args, loc, depth + 1);
+    }
     return receiver;  // set, param, listen, engine, ...: nothing the route table needs
   }
   if (r.is_route && r.path.kind != AbsKind::kString) r.path = dynamic_string();

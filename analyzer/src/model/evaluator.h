@@ -94,8 +94,9 @@ struct Instance {
   InstanceKind kind = InstanceKind::kExpressApp;
   Loc site;
   std::vector<Registration> registrations;
-  std::int32_t parent = -1;  // Fastify: the scope this plugin scope was registered in
-  std::string prefix;        // Koa routers: `new Router({ prefix })` / `router.prefix()`
+  std::int32_t parent = -1;            // Fastify: the scope this plugin scope was registered in
+  std::map<std::string, Abs> methods;  // functions the code added (`app.lazyUse = ...`)
+  std::string prefix;                  // Koa routers: `new Router({ prefix })` / `router.prefix()`
   bool prefix_dynamic = false;
 };
 
