@@ -4,6 +4,7 @@
 #include "model/evaluator.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -47,6 +48,36 @@ Abs string_abs(std::string text, bool dynamic) {
 }
 
 Abs dynamic_string() { return string_abs("{dynamic}", true); }
+
+// A framework instance as a value.
+Abs instance_abs(std::uint32_t instance) {
+  Abs a;
+  a.kind = AbsKind::kInstance;
+  a.instance = instance;
+  return a;
+}
+
+// Package exports whose call (or `new`) creates a framework instance. Koa routers are created
+// apart: their constructor options carry a prefix.
+struct Creator {
+  std::string_view package_export;
+  InstanceKind kind;
+};
+constexpr std::array<Creator, 13> kCreators = {{
+    {"express", InstanceKind::kExpressApp},
+    {"express.Router", InstanceKind::kExpressRouter},
+    {"express.default.Router", InstanceKind::kExpressRouter},
+    {"fastify", InstanceKind::kFastify},
+    {"fastify.fastify", InstanceKind::kFastify},
+    {"fastify.default", InstanceKind::kFastify},
+    {"koa", InstanceKind::kKoaApp},
+    {"koa.default", InstanceKind::kKoaApp},
+    {"@hapi/hapi.server", InstanceKind::kHapi},
+    {"@hapi/hapi.Server", InstanceKind::kHapi},
+    {"hapi.server", InstanceKind::kHapi},
+    {"hapi.Server", InstanceKind::kHapi},
+    {"@nestjs/core.NestFactory.create", InstanceKind::kNestApp},
+}};
 
 }  // namespace
 
@@ -374,25 +405,8 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
     target = deref(eval_value(Loc{loc.file, v.a, loc.env}, depth + 1), depth);
   }
   if (target.kind == AbsKind::kPackage) {
-    if (target.text == "express")
-      return Abs{AbsKind::kInstance, "", false, 0,
-                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressApp, loc)};
-    if (target.text == "express.Router" || target.text == "express.default.Router") {
-      return Abs{AbsKind::kInstance, "", false, 0,
-                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kExpressRouter, loc)};
-    }
-    if (target.text == "@hapi/hapi.server" || target.text == "@hapi/hapi.Server" ||
-        target.text == "hapi.server" || target.text == "hapi.Server") {
-      return Abs{AbsKind::kInstance, "", false, 0,
-                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kHapi, loc)};
-    }
-    if (target.text == "@nestjs/core.NestFactory.create") {
-      return Abs{AbsKind::kInstance, "", false, 0,
-                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kNestApp, loc)};
-    }
-    if (target.text == "koa" || target.text == "koa.default") {
-      return Abs{AbsKind::kInstance, "", false, 0,
-                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kKoaApp, loc)};
+    for (const Creator& c : kCreators) {
+      if (target.text == c.package_export) return instance_abs(new_instance(c.kind, loc));
     }
     if (target.text == "@koa/router" || target.text == "koa-router" ||
         target.text == "@koa/router.default" || target.text == "koa-router.default" ||
@@ -406,12 +420,7 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
           instances_[id].prefix_dynamic = prefix.dynamic;
         }
       }
-      return Abs{AbsKind::kInstance, "", false, 0, facts::kNoValue, 0, 0, id};
-    }
-    if (target.text == "fastify" || target.text == "fastify.fastify" ||
-        target.text == "fastify.default") {
-      return Abs{AbsKind::kInstance, "", false, 0,
-                 facts::kNoValue,    0,  0,     new_instance(InstanceKind::kFastify, loc)};
+      return instance_abs(id);
     }
     if ((target.text == "fastify-plugin" || target.text == "fastify-plugin.default") &&
         v.count >= 1) {
@@ -686,10 +695,7 @@ Abs Evaluator::fastify_call(const Abs& receiver, const std::string& method, cons
       r.path = r.has_path ? prefix : string_abs("", false);
       r.options = opts;
       add(std::move(r));
-      Abs scope;
-      scope.kind = AbsKind::kInstance;
-      scope.instance = child;
-      invoke(plugin, {scope, opts_abs}, loc, depth + 1);
+      invoke(plugin, {instance_abs(child), opts_abs}, loc, depth + 1);
       return receiver;
     }
     if (plugin.kind == AbsKind::kPackage &&
@@ -822,12 +828,6 @@ void Evaluator::autoload(const Abs& receiver, const Loc& loc, const Value& v, co
     instances_[parent].registrations.push_back(std::move(r));
     return child;
   };
-  auto as_scope = [](std::uint32_t instance) {
-    Abs scope;
-    scope.kind = AbsKind::kInstance;
-    scope.instance = instance;
-    return scope;
-  };
   for (const auto& [folder, files] : plugins) {
     // The hooks that wrap this folder: its own, and its ancestors' when cascading.
     std::vector<std::uint32_t> chain;
@@ -848,7 +848,7 @@ void Evaluator::autoload(const Abs& receiver, const Loc& loc, const Value& v, co
         facts::ValueId hook_value;
         const Abs hook = plugin_of(hook_file, hook_value);
         if (hook.kind != AbsKind::kFunction) continue;
-        invoke_fresh(hook, {as_scope(parent), Abs{}}, Loc{hook_file, hook_value, loc.env});
+        invoke_fresh(hook, {instance_abs(parent), Abs{}}, Loc{hook_file, hook_value, loc.env});
       }
     }
     for (std::uint32_t file : files) {
@@ -857,12 +857,12 @@ void Evaluator::autoload(const Abs& receiver, const Loc& loc, const Value& v, co
       if (plugin.kind != AbsKind::kFunction) continue;
       const Loc site{file, export_value, loc.env};
       if (plugin.text == "fastify-plugin") {
-        invoke(plugin, {as_scope(parent), Abs{}}, site, depth + 1);
+        invoke(plugin, {instance_abs(parent), Abs{}}, site, depth + 1);
         continue;
       }
       const std::uint32_t child =
           add_scope(parent, site, base_prefix + (folder.empty() ? "" : "/" + folder), true, true);
-      invoke(plugin, {as_scope(child), Abs{}}, site, depth + 1);
+      invoke(plugin, {instance_abs(child), Abs{}}, site, depth + 1);
     }
   }
 }
@@ -956,10 +956,7 @@ Abs Evaluator::hapi_call(const Abs& receiver, const std::string& method, const L
       r.has_path = prefix.kind == AbsKind::kString;
       r.path = r.has_path ? prefix : string_abs("", false);
       instances_[receiver.instance].registrations.push_back(std::move(r));
-      Abs scope;
-      scope.kind = AbsKind::kInstance;
-      scope.instance = child;
-      invoke(fn, {scope, Abs{}}, site, depth + 1);
+      invoke(fn, {instance_abs(child), Abs{}}, site, depth + 1);
     }
     return receiver;
   }
