@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "engine/engine.h"
@@ -166,5 +167,80 @@ TEST(RouteModel, NoFrameworkNoRoutes) {
   EXPECT_TRUE(routes.empty());
 }
 
+// A rule that reads the model: reports each app at its creation and each route at its
+// registration and at its handler, so the test sees what rules see (spans turned into ranges).
+class ModelProbe final : public Rule {
+ public:
+  const RuleMeta& meta() const override {
+    static const RuleMeta kMeta{.id = "test/model-probe", .summary = "Probe.", .needs_model = true};
+    return kMeta;
+  }
+  void analyze(ProgramContext& ctx) const override {
+    const ModelView* m = ctx.model();
+    if (m == nullptr) return;
+    for (const App& a : m->apps()) ctx.report(a.site, "app " + a.framework, Confidence::kHigh);
+    for (const Route& r : m->routes()) {
+      const std::string app =
+          r.app >= 0 ? m->apps()[static_cast<std::size_t>(r.app)].framework : std::string("none");
+      ctx.report(r.site, "route " + r.method + " " + r.path + " of " + app, Confidence::kHigh);
+      ctx.report(r.handler_site, "handler of " + r.path, Confidence::kHigh);
+    }
+    ctx.report(SourceSpan{"app.js", 0, 1, 1},
+               "resolves ./routes to " + m->resolve_module("app.js", "./routes"),
+               Confidence::kHigh);
+  }
+};
+
+std::vector<std::string> probe(std::vector<std::pair<std::string, std::string>> files,
+                               bool build_routes = false) {
+  std::vector<engine::InputFile> inputs;
+  for (auto& [path, text] : files) {
+    engine::InputFile f;
+    f.rel_path = path;
+    f.language = path.ends_with(".ts") ? Language::kTypeScript : Language::kJavaScript;
+    f.size = text.size();
+    f.content = text;
+    inputs.push_back(std::move(f));
+  }
+  static const ModelProbe kProbe;
+  static const std::array<const Rule*, 1> kRules = {&kProbe};
+  engine::EngineOptions options;
+  options.build_routes = build_routes;
+  const ScanResult result = engine::analyze_files(std::move(inputs), kRules, options);
+  std::vector<std::string> out;
+  for (const Finding& f : result.findings) {
+    out.push_back(f.file + ":" + std::to_string(f.range.line) + ":" +
+                  std::to_string(f.range.column) + "-" + std::to_string(f.range.end_line) + ":" +
+                  std::to_string(f.range.end_column) + " " + f.message);
+  }
+  // A scan that did not ask for routes carries none, though its rules saw them.
+  if (!build_routes) EXPECT_TRUE(result.routes.empty());
+  return out;
+}
+
+TEST(ModelView, RulesSeeAppsRoutesSitesAndHandlers) {
+  const auto out = probe({
+      {"app.js",
+       "const express = require('express');\nconst app = express();\n"
+       "app.use('/api', require('./routes'));\n"},
+      {"routes.js",
+       "const r = require('express').Router();\n"
+       "function list(req, res) { res.end(); }\n"
+       "r.get('/é', list);\nmodule.exports = r;\n"},
+      {"nest.ts",
+       "import { NestFactory } from '@nestjs/core';\n"
+       "@Controller('cats')\nclass Cats {\n  @Get()\n  all() { return []; }\n}\n"
+       "async function main() { const app = await NestFactory.create(M); app.use(helmet()); }\n"},
+  });
+  EXPECT_EQ(out, (std::vector<std::string>{
+                     "app.js:1:1-1:2 resolves ./routes to routes.js",
+                     "app.js:2:13-2:22 app express",
+                     "nest.ts:4:3-4:7 route GET /cats of nestjs",
+                     "nest.ts:5:3-5:23 handler of /cats",
+                     "nest.ts:7:43-7:64 app nestjs",
+                     "routes.js:2:1-2:39 handler of /api/é",
+                     "routes.js:3:1-3:6 route GET /api/é of express",
+                 }));
+}
 }  // namespace
 }  // namespace nodescope::model

@@ -8,6 +8,22 @@
 
 namespace nodescope {
 
+// A place in a project file given by byte offsets (what the model keeps); the engine turns it into
+// a line and UTF-16 columns when a finding is reported there. `file` is empty when unknown.
+struct SourceSpan {
+  std::string file;
+  std::uint32_t start_byte = 0;
+  std::uint32_t end_byte = 0;
+  std::uint32_t line = 0;  // 1-based line of start_byte
+  bool known() const { return !file.empty(); }
+};
+
+// An application or server instance the model found: the root of a route tree.
+struct App {
+  std::string framework;  // express, fastify, koa, hapi, nestjs
+  SourceSpan site;        // the creating expression: express(), fastify(), new Koa(), ...
+};
+
 struct RouteMiddleware {
   std::string name;  // as written: `requireAuth`, `passport.authenticate()`, `express.json()`
   std::string kind;  // auth|validation|rate-limit|security-headers|cors|body-parser|logger|
@@ -29,6 +45,10 @@ struct Route {
   bool validated = false;
   bool rate_limited = false;
   bool dynamic = false;
+  // Not part of the JSON contract: where rules report and what they inspect.
+  std::int32_t app = -1;    // index into the model's apps, -1 when the route has no known app
+  SourceSpan site;          // the registering call's callee (`router.post`, `@Post`)
+  SourceSpan handler_site;  // the handler function when it is project code (else unknown)
 };
 
 // A framework the route table found, with the version the project pins.

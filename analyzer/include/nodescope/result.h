@@ -46,6 +46,8 @@ struct Finding {
   std::string fingerprint;
   // Internal: hash of the reported line's normalised text, used to build the fingerprint.
   std::uint64_t line_hash = 0;
+  // Internal: reported at a byte span (range.start_byte/end_byte); the engine fills the rest.
+  bool needs_range = false;
 };
 
 // Why a file (or the scan) could not be analysed completely. Kinds are part of the JSON contract.

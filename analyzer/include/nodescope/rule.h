@@ -75,6 +75,22 @@ class FileContext {
   virtual std::unique_ptr<RuleState>& state_slot() = 0;
 };
 
+// The backend model as rules see it (only for rules whose metadata says `needs_model`).
+class ModelView {
+ public:
+  virtual ~ModelView() = default;
+  // Every route, sorted as `nodescope routes` prints them; Route::app indexes apps().
+  virtual std::span<const Route> routes() const = 0;
+  virtual std::span<const App> apps() const = 0;
+  // The frameworks the routes use, with the versions the project pins.
+  virtual std::span<const FrameworkVersion> frameworks() const = 0;
+  // The scanned file a module specifier names when imported from `from_path` (relative paths,
+  // tsconfig aliases, workspace packages), or "" when it is not one of the project's files.
+  virtual std::string resolve_module(std::string_view from_path, std::string_view spec) const = 0;
+  // Whether some package.json of the project declares `package` (any dependency section).
+  virtual bool has_dependency(std::string_view package) const = 0;
+};
+
 // What a rule sees in the whole-program phase.
 class ProgramContext {
  public:
@@ -88,6 +104,11 @@ class ProgramContext {
   // Report at a range in a file (ranges come from facts recorded during the per-file phase).
   virtual void report(std::string_view path, const Range& range, std::string message,
                       Confidence confidence) = 0;
+  // Report at a span the model gave (app creation, route registration); the engine computes the
+  // range from the file's text.
+  virtual void report(const SourceSpan& at, std::string message, Confidence confidence) = 0;
+  // The backend model; null unless the rule's metadata says `needs_model`.
+  virtual const ModelView* model() const { return nullptr; }
 };
 
 class Rule {

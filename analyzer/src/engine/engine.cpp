@@ -24,6 +24,7 @@
 #include "facts/file_facts.h"
 #include "facts/json_check.h"
 #include "model/program.h"
+#include "model/resolve.h"
 #include "model/routes.h"
 #include "nodescope/syntax.h"
 #include "parse/line_index.h"
@@ -206,11 +207,46 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   }
 }
 
+// The backend model handed to rules that need it; read-only, shared by the rules' parallel phase.
+class ModelViewImpl final : public ModelView {
+ public:
+  ModelViewImpl(const model::Program& program, const std::vector<Route>& routes,
+                const std::vector<App>& apps, const std::vector<FrameworkVersion>& frameworks)
+      : program_(program), routes_(routes), apps_(apps), frameworks_(frameworks) {}
+  std::span<const Route> routes() const override { return routes_; }
+  std::span<const App> apps() const override { return apps_; }
+  std::span<const FrameworkVersion> frameworks() const override { return frameworks_; }
+  std::string resolve_module(std::string_view from_path, std::string_view spec) const override {
+    const auto index = model::resolve_module(program_, from_path, spec);
+    return index ? program_.files()[*index].path : std::string();
+  }
+  bool has_dependency(std::string_view package) const override {
+    return program_.config().dependency(package) != nullptr;
+  }
+
+ private:
+  const model::Program& program_;
+  const std::vector<Route>& routes_;
+  const std::vector<App>& apps_;
+  const std::vector<FrameworkVersion>& frameworks_;
+};
+
 class ProgramContextImpl final : public ProgramContext {
  public:
-  ProgramContextImpl(const Rule& rule, std::vector<FileFacts> facts, std::vector<Finding>& out)
-      : rule_(rule), facts_(std::move(facts)), out_(out) {}
+  ProgramContextImpl(const Rule& rule, std::vector<FileFacts> facts, const ModelView* model,
+                     std::vector<Finding>& out)
+      : rule_(rule), facts_(std::move(facts)), model_(model), out_(out) {}
   std::span<const FileFacts> facts() const override { return facts_; }
+  const ModelView* model() const override { return rule_.meta().needs_model ? model_ : nullptr; }
+  void report(const SourceSpan& at, std::string message, Confidence confidence) override {
+    if (!at.known()) return;  // a finding needs a real location
+    Range range;
+    range.line = at.line;
+    range.start_byte = at.start_byte;
+    range.end_byte = at.end_byte;
+    report(at.file, range, std::move(message), confidence);
+    out_.back().needs_range = true;
+  }
   void report(std::string_view path, const Range& range, std::string message,
               Confidence confidence) override {
     Finding f;
@@ -226,6 +262,7 @@ class ProgramContextImpl final : public ProgramContext {
  private:
   const Rule& rule_;
   std::vector<FileFacts> facts_;
+  const ModelView* model_;
   std::vector<Finding>& out_;
 };
 
@@ -244,7 +281,8 @@ bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {
          std::tie(b.file, b.line, b.column, b.kind, b.message);
 }
 
-// Whole-program findings were reported without their line text; read it back once per file.
+// Whole-program findings were reported without their line text (and, when reported at a byte
+// span, without lines and columns); read the file back once to fill them in.
 void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<InputFile>& files,
                               const EngineOptions& options) {
   std::map<std::string_view, const InputFile*> by_path;
@@ -264,7 +302,14 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
         parse::load_source(it->second->rel_path, it->second->abs_path, it->second->content, limits);
     if (auto* src = std::get_if<parse::LoadedSource>(&loaded)) {
       const parse::LineIndex lines(src->text());
-      for (Finding* f : list) f->line_hash = line_hash(lines.line_text(f->range.line));
+      for (Finding* f : list) {
+        if (f->needs_range) {
+          f->range = lines.range(std::min<std::uint32_t>(f->range.start_byte, src->text().size()),
+                                 std::min<std::uint32_t>(f->range.end_byte, src->text().size()));
+          f->needs_range = false;
+        }
+        f->line_hash = line_hash(lines.line_text(f->range.line));
+      }
     }
   }
 }
@@ -396,12 +441,22 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     }
   }
   const model::Program program(
-      std::move(records), options.build_routes ? facts::load_project(project_files, diagnostics)
-                                               : facts::ProjectConfig{});
-  if (options.build_routes) {
-    result.routes = model::build_routes(program, diagnostics, options.middleware_kinds);
+      std::move(records),
+      model ? facts::load_project(project_files, diagnostics) : facts::ProjectConfig{});
+  std::vector<App> apps;
+  if (model && !options.parse_only) {
+    // Rules that read the model see the same table `nodescope routes` prints; route diagnostics
+    // (dynamic paths) are part of a scan's output only when the routes were asked for.
+    std::vector<Diagnostic> route_diagnostics;
+    result.routes =
+        model::build_routes(program, route_diagnostics, options.middleware_kinds, &apps);
     result.frameworks = model::framework_versions(program, result.routes);
+    if (options.build_routes) {
+      std::move(route_diagnostics.begin(), route_diagnostics.end(),
+                std::back_inserter(diagnostics));
+    }
   }
+  const ModelViewImpl model_view(program, result.routes, apps, result.frameworks);
 
   if (!options.parse_only) {
     std::vector<std::vector<Finding>> per_rule(rules.size());
@@ -414,7 +469,7 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
             facts.push_back({files[i].rel_path, outcomes[i].rule_facts[r].get()});
           }
         }
-        ProgramContextImpl ctx(*rules[r], std::move(facts), per_rule[r]);
+        ProgramContextImpl ctx(*rules[r], std::move(facts), &model_view, per_rule[r]);
         rules[r]->analyze(ctx);
         analyzed.fetch_add(1, std::memory_order_acq_rel);
       });
@@ -429,6 +484,10 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     }
   }
   outcomes.clear();
+  if (!options.build_routes) {
+    result.routes.clear();  // the scan's output carries routes only when asked for
+    result.frameworks.clear();
+  }
   fill_missing_line_hashes(result.findings, index_files, options);
   result.timings.program_ms = ms_since(t1);
 
@@ -456,8 +515,10 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
     files.push_back(
         InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
   }
-  const auto project = check_project_files(found->project_files, options.max_file_bytes,
-                                           options.build_routes, found->diagnostics);
+  bool model = options.build_routes;
+  for (const Rule* r : rules) model = model || r->meta().needs_model;
+  const auto project =
+      check_project_files(found->project_files, options.max_file_bytes, model, found->diagnostics);
   ScanResult result =
       analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
   result.timings.discover_ms = discover_ms;

@@ -585,6 +585,8 @@ Registration Evaluator::new_registration(RegKind kind, const Loc& loc, const Val
   r.file = loc.file;
   const Value& callee = f.at(v.a);
   r.line = f.line_of(callee.end_byte - static_cast<std::uint32_t>(method.size()));
+  r.start_byte = callee.start_byte;
+  r.end_byte = callee.end_byte;
   r.options = Loc{loc.file, facts::kNoValue, loc.env};
   return r;
 }
@@ -979,6 +981,12 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
           prefix.kind == AbsKind::kString ? prefix.text : "{dynamic}";
       instances_[receiver.instance].prefix_dynamic =
           prefix.kind != AbsKind::kString || prefix.dynamic;
+    } else if (method == "use" && v.count >= 1) {
+      // Express-level middleware of the Nest app: it runs before any guard, for every route.
+      Registration r = new_registration(RegKind::kUse, loc, v, method);
+      for (std::uint32_t i = 0; i < v.count; ++i)
+        r.items.push_back(Loc{loc.file, nf.item(v, i), loc.env});
+      instances_[receiver.instance].registrations.push_back(std::move(r));
     } else if (method == "useGlobalGuards" || method == "useGlobalPipes") {
       Registration r = new_registration(RegKind::kHook, loc, v, method);
       r.method = method == "useGlobalGuards" ? "guard" : "pipe";

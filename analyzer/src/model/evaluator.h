@@ -85,7 +85,9 @@ struct Registration {
   OrderKey key;
   bool conditional = false;
   std::uint32_t file = 0;
-  std::uint32_t line = 0;   // of the method name token
+  std::uint32_t line = 0;        // of the method name token
+  std::uint32_t start_byte = 0;  // of the registering call's callee
+  std::uint32_t end_byte = 0;
   Loc options;              // Fastify: route options / plugin options object (value -1: none)
   std::int32_t child = -1;  // kScope: the child scope's instance
 };

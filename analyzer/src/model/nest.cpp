@@ -49,13 +49,16 @@ std::vector<Abs> paths_of(Evaluator& ev, std::uint32_t file, const facts::Decora
 
 }  // namespace
 
-void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Route>& out) {
+void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Route>& out,
+                       std::vector<App>& apps) {
   const Program& program = ev.program();
   // The app: global prefix and global guards/pipes (the first NestFactory.create app).
   std::string global_prefix;
   bool prefix_dynamic = false;
   std::vector<RouteMiddleware> global_guards;
   std::vector<RouteMiddleware> global_pipes;
+  std::vector<RouteMiddleware> global_middleware;  // app.use(...): before every guard
+  std::int32_t app = -1;
   for (std::size_t i = 0; i < ev.instances().size(); ++i) {
     const Instance inst = ev.instances()[i];  // a copy: evaluation below must not invalidate it
     if (inst.kind != InstanceKind::kNestApp) continue;
@@ -63,10 +66,19 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
     prefix_dynamic = inst.prefix_dynamic;
     for (const Registration& r : inst.registrations) {
       for (const Loc& item : ev.flatten(r.items)) {
-        (r.method == "guard" ? global_guards : global_pipes)
-            .push_back(helpers.describe(item, r.conditional));
+        RouteMiddleware m = helpers.describe(item, r.conditional);
+        if (r.kind == RegKind::kUse) {
+          global_middleware.push_back(std::move(m));
+        } else {
+          (r.method == "guard" ? global_guards : global_pipes).push_back(std::move(m));
+        }
       }
     }
+    const facts::Value& site = ev.facts(inst.site.file).at(inst.site.value);
+    apps.push_back(App{
+        "nestjs", SourceSpan{program.files()[inst.site.file].path, site.start_byte, site.end_byte,
+                             ev.facts(inst.site.file).line_of(site.start_byte)}});
+    app = static_cast<std::int32_t>(apps.size() - 1);
     break;
   }
   // APP_GUARD / APP_PIPE providers in any @Module.
@@ -187,7 +199,13 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
               route.framework = "nestjs";
               route.handler = c.name + "." + m.name;
               route.dynamic = prefix_dynamic || prefix.dynamic || path.dynamic;
-              route.middleware = guards;
+              route.app = app;
+              route.site = SourceSpan{
+                  route.file, verb->start_byte,
+                  verb->start_byte + 1 + static_cast<std::uint32_t>(verb->name.size()), route.line};
+              route.handler_site = helpers.method_span(file, m.start_byte);
+              route.middleware = global_middleware;
+              route.middleware.insert(route.middleware.end(), guards.begin(), guards.end());
               route.middleware.insert(route.middleware.end(), pipes.begin(), pipes.end());
               if (skip_throttle) {
                 std::erase_if(route.middleware,

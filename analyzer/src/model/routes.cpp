@@ -101,6 +101,28 @@ struct Builder {
   Evaluator& ev;
   std::vector<Route>& out;
   const std::map<std::string, std::string>& user_kinds;
+  std::int32_t app = -1;  // the app whose tree is being walked
+
+  SourceSpan span_at(std::uint32_t file, std::uint32_t start, std::uint32_t end) const {
+    return SourceSpan{ev.program().files()[file].path, start, end, ev.facts(file).line_of(start)};
+  }
+
+  // The project function a handler value denotes, as a span; unknown for anything else.
+  SourceSpan function_span(const Loc& loc) {
+    if (loc.value == facts::kNoValue) return {};
+    const Abs a = ev.deref(ev.eval(loc));
+    if (a.kind != AbsKind::kFunction || a.fn <= 0) return {};
+    const facts::Function& fn = ev.facts(a.file).functions[static_cast<std::size_t>(a.fn)];
+    return span_at(a.file, fn.start_byte, fn.end_byte);
+  }
+
+  // The span of the function that starts at `start_byte` in `file` (a class method).
+  SourceSpan method_span(std::uint32_t file, std::uint32_t start_byte) const {
+    for (const facts::Function& fn : ev.facts(file).functions) {
+      if (fn.start_byte == start_byte) return span_at(file, fn.start_byte, fn.end_byte);
+    }
+    return {};
+  }
 
   // Whether a project function verifies a token itself: it calls `verify` / `jwtVerify` on
   // jsonwebtoken or jose (`jwt.verify(token, secret)`), directly in its body.
@@ -227,6 +249,8 @@ struct Builder {
     route.framework = std::move(framework);
     route.dynamic = dynamic || r.path.dynamic;
     route.middleware = inherited;
+    route.app = app;
+    route.site = span_at(r.file, r.start_byte, r.end_byte);
     return route;
   }
 
@@ -314,6 +338,7 @@ struct Builder {
       route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
                           ? "(none)"
                           : ev.name_of(r.items[0]);
+      if (!r.items.empty()) route.handler_site = function_span(r.items[0]);
       finish(route);
       out.push_back(std::move(route));
     }
@@ -419,6 +444,7 @@ struct Builder {
       route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
                           ? "(none)"
                           : ev.name_of(r.items[0]);
+      if (!r.items.empty()) route.handler_site = function_span(r.items[0]);
       finish(route);
       out.push_back(std::move(route));
     }
@@ -476,6 +502,7 @@ struct Builder {
         route.middleware.push_back(describe(items[i], r.conditional));
       }
       route.handler = items.empty() ? "(none)" : ev.name_of(items.back());
+      if (!items.empty()) route.handler_site = function_span(items.back());
       finish(route);
       out.push_back(std::move(route));
     }
@@ -563,11 +590,20 @@ std::vector<FrameworkVersion> framework_versions(const Program& program,
 }
 
 std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics,
-                                const std::map<std::string, std::string>& middleware_kinds) {
+                                const std::map<std::string, std::string>& middleware_kinds,
+                                std::vector<App>* apps_out) {
   Evaluator ev(program);
   ev.run();
   std::vector<Route> routes;
+  std::vector<App> apps;
   Builder builder{ev, routes, middleware_kinds};
+  // A root instance becomes an app; its routes point at it.
+  auto open_app = [&](const Instance& inst, std::string framework) {
+    const facts::Value& site = ev.facts(inst.site.file).at(inst.site.value);
+    apps.push_back(
+        App{std::move(framework), builder.span_at(inst.site.file, site.start_byte, site.end_byte)});
+    builder.app = static_cast<std::int32_t>(apps.size() - 1);
+  };
 
   std::set<std::uint32_t> mounted;
   for (std::uint32_t i = 0; i < ev.instances().size(); ++i) {
@@ -578,13 +614,19 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     const Instance& inst = ev.instances()[i];
     if (ev.superseded(inst)) continue;
     std::set<std::uint32_t> active;
+    builder.app = -1;
     if (inst.kind == InstanceKind::kFastify) {
-      if (inst.parent < 0) builder.walk_fastify(i, "", false, {}, active);
+      if (inst.parent >= 0) continue;
+      open_app(inst, "fastify");
+      builder.walk_fastify(i, "", false, {}, active);
     } else if (inst.kind == InstanceKind::kHapi) {
-      if (inst.parent < 0) builder.walk_hapi(i, "", false, {}, builder.auth_default(i), active);
+      if (inst.parent >= 0) continue;
+      open_app(inst, "hapi");
+      builder.walk_hapi(i, "", false, {}, builder.auth_default(i), active);
     } else if (inst.kind == InstanceKind::kExpressApp || inst.kind == InstanceKind::kKoaApp) {
+      open_app(inst, inst.kind == InstanceKind::kKoaApp ? "koa" : "express");
       builder.walk(i, "", false, {}, active);
-    } else if (!inst.registrations.empty()) {
+    } else if (!inst.registrations.empty() && inst.kind != InstanceKind::kNestApp) {
       // A router never mounted where we can see it: its routes are listed under an unknown
       // prefix rather than dropped.
       const std::size_t before = routes.size();
@@ -605,8 +647,10 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
   NestHelpers nest{
       [&](const Loc& loc, bool conditional) { return builder.describe(loc, conditional); },
       [](const std::string& a, const std::string& b) { return join(a, b); },
-      [](Route& r) { Builder::finish(r); }};
-  build_nest_routes(ev, nest, routes);
+      [](Route& r) { Builder::finish(r); },
+      [&](std::uint32_t file, std::uint32_t start) { return builder.method_span(file, start); }};
+  build_nest_routes(ev, nest, routes, apps);
+  if (apps_out != nullptr) *apps_out = std::move(apps);
   std::sort(routes.begin(), routes.end(), [](const Route& a, const Route& b) {
     return std::tie(a.path, a.method, a.file, a.line, a.handler) <
            std::tie(b.path, b.method, b.file, b.line, b.handler);

@@ -15,8 +15,10 @@ namespace nodescope::model {
 
 // `middleware_kinds`: names of the project's own middleware with their kind (auth, validation,
 // rate-limit, ...), as the configuration file declares them; they win over every heuristic.
+// `apps`, when given, receives the apps the route trees hang from (Route::app indexes it).
 std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>& diagnostics,
-                                const std::map<std::string, std::string>& middleware_kinds = {});
+                                const std::map<std::string, std::string>& middleware_kinds = {},
+                                std::vector<App>* apps = nullptr);
 
 // The frameworks the routes use, with the versions package.json and lockfiles pin (a lockfile's
 // resolved version wins over a package.json range; Express 4 and 5 differ in what they do with
