@@ -7,8 +7,11 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 1> kRules = {
+  static const std::array<const Rule*, 4> kRules = {
       &rules::security_code_injection(),
+      &rules::security_missing_helmet(),
+      &rules::security_missing_rate_limit(),
+      &rules::security_weakened_helmet(),
   };
   return kRules;
 }

@@ -7,5 +7,8 @@
 namespace nodescope::rules {
 
 const Rule& security_code_injection();
+const Rule& security_missing_helmet();
+const Rule& security_missing_rate_limit();
+const Rule& security_weakened_helmet();
 
 }  // namespace nodescope::rules

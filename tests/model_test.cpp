@@ -242,5 +242,21 @@ TEST(ModelView, RulesSeeAppsRoutesSitesAndHandlers) {
                      "routes.js:3:1-3:6 route GET /api/é of express",
                  }));
 }
+
+// Comments between a method's decorators (a regression: they used to drop the decorators above).
+TEST(RouteModel, CommentsBetweenNestDecoratorsKeepThem) {
+  const auto routes = routes_of({
+      {"c.ts",
+       "@Controller('auth')\nexport class A {\n  @SkipThrottle()\n  // why\n  /* and */\n"
+       "  @Post('reset')\n  reset() {}\n}\n"},
+      {"m.ts",
+       "import { APP_GUARD } from '@nestjs/core';\n"
+       "import { ThrottlerGuard } from '@nestjs/throttler';\n"
+       "@Module({ controllers: [A], providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard "
+       "}] })\nexport class M {}\n"},
+  });
+  ASSERT_EQ(summary(routes), (std::vector<std::string>{"POST /auth/reset"}));
+  EXPECT_FALSE(routes[0].rate_limited);
+}
 }  // namespace
 }  // namespace nodescope::model

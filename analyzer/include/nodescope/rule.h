@@ -51,6 +51,7 @@ class FileContext {
   virtual std::string_view path() const = 0;  // relative to the scan root
   virtual Language language() const = 0;
   virtual std::string_view source() const = 0;
+  // The node's source text ("" for a null node).
   virtual std::string_view text(const SyntaxNode& node) const = 0;
   virtual Range range(const SyntaxNode& node) const = 0;
   // Report at a node or a range with the rule's default severity and confidence, or the given one.

@@ -66,11 +66,13 @@ class FileContextImpl final : public FileContext {
   Language language() const override { return file_.language; }
   std::string_view source() const override { return source_; }
   std::string_view text(const SyntaxNode& node) const override {
+    if (node.is_null()) return {};  // an absent field: rules may ask without checking
     const std::uint32_t start = std::min<std::uint32_t>(node.start_byte(), source_.size());
     const std::uint32_t end = std::clamp<std::uint32_t>(node.end_byte(), start, source_.size());
     return source_.substr(start, end - start);
   }
   Range range(const SyntaxNode& node) const override {
+    if (node.is_null()) return lines_.range(0, 0);
     return lines_.range(node.start_byte(), node.end_byte());
   }
   void report(const SyntaxNode& node, std::string message) override {

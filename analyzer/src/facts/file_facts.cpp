@@ -846,6 +846,7 @@ void Extractor::on_class(const SyntaxNode& node) {
       pending.push_back(decorator_of(m));
       continue;
     }
+    if (m.is("comment")) continue;  // a comment between decorators keeps them for the method
     if (m.is("method_definition")) {
       MethodFacts mf;
       mf.name = std::string(text(m.field("name")));

@@ -903,6 +903,8 @@ void Evaluator::hapi_route(const Abs& receiver, const Loc& route, const Loc& loc
       const auto& pf = facts(path_loc.file);
       r.file = path_loc.file;
       r.line = pf.line_of(pf.at(path_loc.value).start_byte);
+      r.start_byte = pf.at(path_loc.value).start_byte;  // the route object's path: its site
+      r.end_byte = pf.at(path_loc.value).end_byte;
     }
     instances_[receiver.instance].registrations.push_back(std::move(r));
   }
@@ -981,8 +983,9 @@ Abs Evaluator::instance_call(const Abs& receiver, const std::string& method, con
           prefix.kind == AbsKind::kString ? prefix.text : "{dynamic}";
       instances_[receiver.instance].prefix_dynamic =
           prefix.kind != AbsKind::kString || prefix.dynamic;
-    } else if (method == "use" && v.count >= 1) {
-      // Express-level middleware of the Nest app: it runs before any guard, for every route.
+    } else if ((method == "use" || method == "register") && v.count >= 1) {
+      // Express-level middleware (or, on the Fastify adapter, a plugin registered at the root) of
+      // the Nest app: it runs before any guard, for every route.
       Registration r = new_registration(RegKind::kUse, loc, v, method);
       for (std::uint32_t i = 0; i < v.count; ++i)
         r.items.push_back(Loc{loc.file, nf.item(v, i), loc.env});

@@ -538,7 +538,7 @@ std::string classify_middleware(std::string_view package, std::string_view membe
   const std::string n = lower(name);
   if (contains(n, "helmet")) return "security-headers";
   if (contains(n, "ratelimit") || contains(n, "limiter") || contains(n, "throttl") ||
-      contains(n, "slowdown")) {
+      contains(n, "slowdown") || contains(n, "brute")) {  // express-brute, Ghost's brute.*
     return "rate-limit";
   }
   if (contains(n, "auth") || contains(n, "jwt") || contains(n, "verifytoken") ||
