@@ -172,7 +172,14 @@ TEST(RouteModel, NoFrameworkNoRoutes) {
 class ModelProbe final : public Rule {
  public:
   const RuleMeta& meta() const override {
-    static const RuleMeta kMeta{.id = "test/model-probe", .summary = "Probe.", .needs_model = true};
+    static const RuleMeta kMeta{.id = "test/model-probe",
+                                .summary = "Probe.",
+                                .severity = Severity::kNote,
+                                .confidence = Confidence::kHigh,
+                                .cwe = {},
+                                .tags = {},
+                                .node_kinds = {},
+                                .needs_model = true};
     return kMeta;
   }
   void analyze(ProgramContext& ctx) const override {
@@ -214,7 +221,9 @@ std::vector<std::string> probe(std::vector<std::pair<std::string, std::string>> 
                   std::to_string(f.range.end_column) + " " + f.message);
   }
   // A scan that did not ask for routes carries none, though its rules saw them.
-  if (!build_routes) EXPECT_TRUE(result.routes.empty());
+  if (!build_routes) {
+    EXPECT_TRUE(result.routes.empty());
+  }
   return out;
 }
 

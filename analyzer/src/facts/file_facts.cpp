@@ -220,6 +220,7 @@ FunctionId Extractor::function_of(const SyntaxNode& node) {
     fn.name = std::string(text(name));
   }
   fn.is_async = node.child_count() > 0 && node.child(0).is("async");
+  fn.arrow = node.is("arrow_function");
   SyntaxNode params = node.field("parameters");
   if (params.is_null()) params = node.field("parameter");  // `x => ...`
   if (params.is("identifier")) {
@@ -286,6 +287,7 @@ ValueId Extractor::value_of(const SyntaxNode& raw, int depth) {
     v.text = std::string(text(node));
   } else if (k == "this") {
     v.kind = ValueKind::kThis;
+    v.index = this_class();
   } else if (k == "string") {
     v.kind = ValueKind::kString;
     v.text = string_contents(node);
@@ -302,6 +304,11 @@ ValueId Extractor::value_of(const SyntaxNode& raw, int depth) {
         Value chunk;
         chunk.kind = ValueKind::kString;
         chunk.text = std::string(text(part));
+        // `\\d` in a template is `\d` at run time (Express path patterns such as `:id(\\d+)`).
+        if (part.is("escape_sequence") && chunk.text.size() == 2 &&
+            std::string_view("\\'\"`/$").find(chunk.text[1]) != std::string_view::npos) {
+          chunk.text.erase(0, 1);
+        }
         items.push(add(std::move(chunk), part));
       }
     }
@@ -668,6 +675,16 @@ void Extractor::on_assignment(const SyntaxNode& node) {
   if (!left.is("member_expression")) return;
   const SyntaxNode obj = left.field("object").unwrapped();
   const std::string_view prop = text(left.field("property"));
+  if (obj.is("this") && left.field("property").is("property_identifier")) {
+    // `this.app = express()` in a method: a property of the class.
+    const std::int32_t cls = this_class();
+    if (cls >= 0) {
+      const ValueId value = value_of(right, 0);
+      out_.values.shapes[static_cast<std::size_t>(cls)].props.emplace_back(std::string(prop),
+                                                                           value);
+    }
+    return;
+  }
   // module.exports = v; module.exports.x = v; exports.x = v
   if (obj.is("identifier") && text(obj) == "module" && prop == "exports") {
     out_.values.exports.push_back(Export{"", value_of(right, 0), "", "", false});
@@ -733,6 +750,8 @@ bool Extractor::may_register(const SyntaxNode& call) const {
   const SyntaxNode callee = call.field("function").unwrapped();
   if (callee.is("member_expression")) {
     if (is_registration_method(text(callee.field("property")))) return true;
+    // A class calling its own setup methods (`this.initializeRoutes(routes)`).
+    if (callee.field("object").unwrapped().is("this")) return true;
     // A project-specific mounting method handed a module (`app.lazyUse('/api', require('./api'))`).
     const SyntaxNode args = call.field("arguments");
     for (std::uint32_t i = 0; !args.is_null() && i < args.named_child_count(); ++i) {
@@ -824,6 +843,45 @@ Decorator Extractor::decorator_of(const SyntaxNode& node) {
 // Decorated classes (NestJS): the class's decorators (on an enclosing `export` when exported),
 // each method's decorators (siblings before it in the class body) and parameter decorators, and
 // decorated properties (DTO fields). Classes without any decorator are not recorded.
+std::int32_t Extractor::this_class() const {
+  if (field_class_ >= 0) return field_class_;
+  for (auto it = functions_.rbegin(); it != functions_.rend(); ++it) {
+    const Function& fn = out_.values.functions[static_cast<std::size_t>(it->id)];
+    if (fn.owner_class >= 0) return fn.owner_class;
+    if (!fn.arrow) return -1;  // a plain function has its own `this`
+  }
+  return -1;
+}
+
+// The class's shape: methods (their functions are created here, before the walk reaches them,
+// so `this` inside knows its class) and field initialisers.
+void Extractor::on_class_shape(const SyntaxNode& node) {
+  ClassShape shape;
+  shape.name = std::string(text(node.field("name")));
+  const auto index = static_cast<std::int32_t>(out_.values.shapes.size());
+  const SyntaxNode body = node.field("body");
+  for (std::uint32_t i = 0; !body.is_null() && i < body.named_child_count(); ++i) {
+    const SyntaxNode m = body.named_child(i);
+    if (m.is("method_definition")) {
+      const FunctionId fid = function_of(m);
+      out_.values.functions[static_cast<std::size_t>(fid)].owner_class = index;
+      const std::string name(text(m.field("name")));
+      if (name == "constructor") shape.constructor = fid;
+      shape.methods.emplace_back(name, fid);
+    } else if (m.is("public_field_definition") || m.is("field_definition")) {
+      const SyntaxNode name = m.field("name").is_null() ? m.field("property") : m.field("name");
+      const SyntaxNode value = m.field("value");
+      if (name.is_null() || value.is_null()) continue;
+      budget_ = kBudget;
+      field_class_ = index;
+      const ValueId v = value_of(value, 0);
+      field_class_ = -1;
+      shape.props.emplace_back(std::string(text(name)), v);
+    }
+  }
+  out_.values.shapes.push_back(std::move(shape));
+}
+
 void Extractor::on_class(const SyntaxNode& node) {
   ClassFacts c;
   c.name = std::string(text(node.field("name")));
@@ -912,8 +970,11 @@ void Extractor::on_node(const SyntaxNode& node) {
     const SyntaxNode name = node.field("name");
     if (!name.is_null()) {
       Value v;
-      v.text = "class " + std::string(text(name));
+      v.kind = ValueKind::kClass;
+      v.index = static_cast<std::int32_t>(out_.values.shapes.size());  // on_class adds it next
+      v.text = std::string(text(name));
       bind(text(name), add(std::move(v), node), node.start_byte(), true, current_function());
+      on_class_shape(node);
     }
     on_class(node);
   } else if (k == "if_statement" || k == "ternary_expression" || k == "switch_statement") {

@@ -69,6 +69,7 @@ class Extractor {
                     FunctionId scope, int depth);
   void add_effect(const SyntaxNode& call, bool conditional);
   void on_class(const SyntaxNode& node);
+  void on_class_shape(const SyntaxNode& node);
   Decorator decorator_of(const SyntaxNode& node);
   bool may_register(const SyntaxNode& call) const;
   bool may_return_object(const SyntaxNode& expr) const;
@@ -80,7 +81,9 @@ class Extractor {
   std::vector<Open> functions_;
   std::vector<std::uint32_t> conditionals_;  // end bytes of enclosing if/ternary nodes
   std::unordered_map<std::uint32_t, FunctionId> function_at_;  // start byte -> id
-  int budget_ = 0;  // values left for the expression being converted
+  int budget_ = 0;                 // values left for the expression being converted
+  std::int32_t field_class_ = -1;  // the class whose field initialisers are being converted
+  std::int32_t this_class() const;
 };
 
 }  // namespace nodescope::facts

@@ -35,6 +35,7 @@ enum class ValueKind : std::uint8_t {
   kSpread,       // ...a
   kThis,         // this
   kAssign,       // a.text = b, for a function b (an effect: `app.lazyUse = function ...`)
+  kClass,        // a class declaration: index into ValueFacts::shapes, text: its name
 };
 
 // Items (call arguments, array elements, object values, template parts) live in the file's
@@ -62,6 +63,8 @@ struct Function {
   std::vector<std::string> params;  // "" for destructured or otherwise complex parameters
   std::vector<ValueId> returns;     // return statements and an arrow's expression body
   bool is_async = false;
+  bool arrow = false;             // an arrow function (keeps the `this` of where it is written)
+  std::int32_t owner_class = -1;  // a method: index into ValueFacts::shapes
 };
 
 // `const name = value` (also let/var, function and class declarations, `name = value`).
@@ -110,6 +113,19 @@ struct MethodFacts {
   std::vector<ParamFacts> params;
 };
 
+// What the model needs of any class (class-based apps: `this.app = express()` in a constructor,
+// `public router = Router()` as a field, `this.initializeRoutes()`): its methods and the values
+// assigned to its properties. Properties are per class, not per instance (a static
+// approximation: one instance per class is the common case for apps and routers).
+// `this` inside a method (or an arrow function within one) is a kThis value whose index is the
+// class.
+struct ClassShape {
+  std::string name;
+  FunctionId constructor = 0;  // 0: none
+  std::vector<std::pair<std::string, FunctionId>> methods;
+  std::vector<std::pair<std::string, ValueId>> props;  // fields and `this.x = v`, source order
+};
+
 // A class with decorators (NestJS controllers, modules, DTOs).
 struct ClassFacts {
   std::string name;
@@ -129,6 +145,7 @@ struct ValueFacts {
   std::vector<Export> exports;
   std::vector<Effect> effects;      // in source order
   std::vector<ClassFacts> classes;  // classes that carry decorators, in source order
+  std::vector<ClassShape> shapes;   // every class declaration, in source order
 
   const Value& at(ValueId id) const { return values[static_cast<std::size_t>(id)]; }
   ValueId item(const Value& v, std::uint32_t i) const { return item_pool[v.first + i]; }

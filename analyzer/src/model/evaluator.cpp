@@ -162,6 +162,14 @@ Abs Evaluator::eval_value(const Loc& loc, int depth) {
     case ValueKind::kRequire:
       out = require(loc.file, v.text, depth);
       break;
+    case ValueKind::kClass:
+    case ValueKind::kThis:
+      if (v.index >= 0) {
+        out.kind = v.kind == ValueKind::kClass ? AbsKind::kClass : AbsKind::kObject;
+        out.file = loc.file;
+        out.fn = v.index;
+      }
+      break;
     case ValueKind::kFunction:
       out.kind = AbsKind::kFunction;
       out.file = loc.file;
@@ -231,6 +239,23 @@ Abs Evaluator::eval_name(const Loc& loc, const Value& v, int depth) {
 
 Abs Evaluator::eval_member(const Abs& object, const std::string& prop, int depth) {
   switch (object.kind) {
+    case AbsKind::kObject: {
+      // A property of a project class (per class: see facts::ClassShape), else a method.
+      const auto& f = facts(object.file);
+      const facts::ClassShape& shape = f.shapes[static_cast<std::size_t>(object.fn)];
+      for (const auto& [name, value] : shape.props) {
+        if (name == prop) return eval_value(Loc{object.file, value, 0}, depth + 1);
+      }
+      for (const auto& [name, fn] : shape.methods) {
+        if (name != prop) continue;
+        Abs out;
+        out.kind = AbsKind::kFunction;
+        out.file = object.file;
+        out.fn = fn;
+        return out;
+      }
+      return unknown();
+    }
     case AbsKind::kPackage: {
       if (prop == "default") return object;  // import x from 'pkg' is the package's export
       Abs out = object;
@@ -378,7 +403,8 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
         return hapi_call(server, "auth." + callee->text, loc, v, depth);
       }
     }
-    if (receiver.kind == AbsKind::kLiteral && f.at(receiver.value).kind == ValueKind::kArray &&
+    if (receiver.kind == AbsKind::kLiteral &&
+        facts(receiver.file).at(receiver.value).kind == ValueKind::kArray &&
         (callee->text == "forEach" || callee->text == "map") && v.count >= 1) {
       // A loop over a literal array: run the callback once per element.
       const Abs fn = deref(eval_value(Loc{loc.file, f.item(v, 0), loc.env}, depth + 1), depth);
@@ -439,6 +465,24 @@ Abs Evaluator::eval_call(const Loc& loc, const Value& v, int depth) {
     out.file = loc.file;
     out.value = loc.value;
     return out;
+  }
+  if (target.kind == AbsKind::kClass) {
+    // `new C(args)`: run the constructor (it may build the app and call its setup methods).
+    const facts::ClassShape& shape = facts(target.file).shapes[static_cast<std::size_t>(target.fn)];
+    if (shape.constructor > 0) {
+      std::vector<Abs> args;
+      for (std::uint32_t i = 0; i < v.count; ++i) {
+        args.push_back(eval_value(Loc{loc.file, f.item(v, i), loc.env}, depth + 1));
+      }
+      Abs ctor;
+      ctor.kind = AbsKind::kFunction;
+      ctor.file = target.file;
+      ctor.fn = shape.constructor;
+      invoke(ctor, args, loc, depth + 1);
+    }
+    Abs object = target;
+    object.kind = AbsKind::kObject;
+    return object;
   }
   if (target.kind == AbsKind::kFunction) {
     std::vector<Abs> args;

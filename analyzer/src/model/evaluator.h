@@ -32,6 +32,8 @@ enum class AbsKind : std::uint8_t {
   kInstance,  // instance
   kRoute,     // an Express route object (`router.route(path)`): instance, text = path
   kLiteral,   // an array or object literal: file, value, env
+  kClass,     // a project class: file, fn = index into the file's class shapes
+  kObject,    // an instance of a project class (`new C()`, `this`): file, fn = shape index
 };
 
 struct Abs {

@@ -90,12 +90,6 @@ class MissingHelmet final : public Rule {
   void analyze(ProgramContext& ctx) const override {
     const ModelView* model = ctx.model();
     if (model == nullptr) return;
-    std::string imported;  // "src/security.js:3" where a security-headers package is imported
-    for (const auto& f : ctx.facts()) {
-      imported =
-          std::string(f.path) + ":" + std::to_string(static_cast<const Facts*>(f.facts)->line);
-      break;
-    }
     // Counted per creation site: apps made at one place (a factory called for each sub-app) are
     // one finding there.
     const auto apps = model->apps();
@@ -132,9 +126,12 @@ class MissingHelmet final : public Rule {
                   " run without helmet: it is registered after them or only in a child "
                   "scope";
       }
-      if (covered[a] == 0 && !imported.empty()) {
-        message +=
-            "; helmet is imported (" + imported + ") but not applied before this app's routes";
+      // Helmet imported in the app's own file but not in front of its routes: say where.
+      for (const auto& f : ctx.facts()) {
+        if (covered[a] != 0 || f.path != apps[a].site.file) continue;
+        message += "; helmet is imported (" + std::string(f.path) + ":" +
+                   std::to_string(static_cast<const Facts*>(f.facts)->line) +
+                   ") but not applied before the routes";
       }
       message += "; add " + std::string(hint(apps[a].framework)) + " before the routes";
       ctx.report(apps[a].site, std::move(message), Confidence::kHigh);
