@@ -267,5 +267,26 @@ TEST(RouteModel, CommentsBetweenNestDecoratorsKeepThem) {
   ASSERT_EQ(summary(routes), (std::vector<std::string>{"POST /auth/reset"}));
   EXPECT_FALSE(routes[0].rate_limited);
 }
+
+// Ghost's shape: every app comes from one factory; the parent's setup is never called where the
+// model can see it (a framework boots it), and it mounts the sub-app's setup. The sub-app's own
+// caller-less run must not add a second copy of its routes without the mount prefix (callers are
+// followed, not closures: the factory's frame has no lexical parent).
+TEST(RouteModel, SetupFunctionsRunOnceWhereTheyAreMounted) {
+  const auto routes = routes_of({
+      {"shared/express.js",
+       "const express = require('express');\n"
+       "module.exports = (name) => { const app = express(); return app; };\n"},
+      {"api/app.js",
+       "const express = require('../shared/express');\n"
+       "module.exports = function setupApi() {\n  const api = express('api');\n"
+       "  api.get('/posts', (req, res) => res.end());\n  return api;\n};\n"},
+      {"parent/app.js",
+       "const express = require('../shared/express');\n"
+       "module.exports = function setupParent() {\n  const parent = express('parent');\n"
+       "  parent.use('/ghost/api', require('../api/app')());\n  return parent;\n};\n"},
+  });
+  EXPECT_EQ(summary(routes), (std::vector<std::string>{"GET /ghost/api/posts"}));
+}
 }  // namespace
 }  // namespace nodescope::model

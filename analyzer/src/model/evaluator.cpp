@@ -589,8 +589,11 @@ void Evaluator::run() {
   }
 }
 
+// Chains follow callers (the frame of the call site), not closures: a factory frame's lexical
+// parent is its module, but what matters is who called it. A caller's frame always exists before
+// its callee's, so the walk ends.
 bool Evaluator::speculative_chain(std::uint32_t env) const {
-  for (; env != 0; env = frames_[env].parent) {
+  for (; env != 0; env = frames_[env].call.env) {
     if (frames_[env].speculative) return true;
   }
   return false;
@@ -598,12 +601,22 @@ bool Evaluator::speculative_chain(std::uint32_t env) const {
 
 bool Evaluator::superseded(const Instance& instance) const {
   if (really_called_.empty()) {  // computed once, after run()
+    // A function is "really" called when some frame of it has a call site: either in code that
+    // runs for real, or in a speculative run of another function (a parent app's setup that
+    // nothing visible calls, calling the sub-app's setup with the real mount around it). Its own
+    // caller-less run then only duplicates what the called one registers.
     for (std::uint32_t e = 1; e < frames_.size(); ++e) {
-      if (!speculative_chain(e)) really_called_.emplace(frames_[e].file, frames_[e].fn);
+      if (frames_[e].speculative) continue;
+      std::uint32_t root = e;
+      while (frames_[root].call.env != 0) root = frames_[root].call.env;
+      const bool from_elsewhere = !frames_[root].speculative ||
+                                  frames_[root].file != frames_[e].file ||
+                                  frames_[root].fn != frames_[e].fn;
+      if (from_elsewhere) really_called_.emplace(frames_[e].file, frames_[e].fn);
     }
     really_called_.emplace(UINT32_MAX, 0);  // marks the set as computed
   }
-  for (std::uint32_t e = instance.site.env; e != 0; e = frames_[e].parent) {
+  for (std::uint32_t e = instance.site.env; e != 0; e = frames_[e].call.env) {
     if (frames_[e].speculative && really_called_.count({frames_[e].file, frames_[e].fn}) != 0) {
       return true;
     }
