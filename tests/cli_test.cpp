@@ -65,19 +65,21 @@ TEST(Cli, JsonShapeAndDeterminismAcrossJobs) {
   EXPECT_EQ(doc["version"].get_uint64().value(), 1u);
   EXPECT_EQ(doc["tool"]["name"].get_string().value(), "nodescope");
   // One code-injection finding; testing/untested-route notes the sample's untested routes.
-  simdjson::dom::element f;
+  auto findings = doc["findings"].get_array().value();
+  std::size_t injection = findings.size();
   std::size_t injections = 0;
   std::size_t untested = 0;
-  for (simdjson::dom::element e : doc["findings"].get_array().value()) {
-    const std::string_view id = e["ruleId"].get_string().value();
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const std::string_view id = findings.at(i).value()["ruleId"].get_string().value();
     if (id == "security/code-injection") {
-      f = e;
+      injection = i;
       ++injections;
     }
     untested += id == "testing/untested-route" ? 1 : 0;
   }
   ASSERT_EQ(injections, 1u);
   EXPECT_EQ(untested, 4u);
+  auto f = findings.at(injection).value();
   EXPECT_EQ(f["file"].get_string().value(), "src/routes/reports.js");
   EXPECT_EQ(f["severity"].get_string().value(), "error");
   for (const char* k : {"confidence", "message", "fingerprint"}) {

@@ -20,10 +20,12 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
-enum class SegKind : std::uint8_t { kLiteral, kParam, kOptional, kRest };
+enum class SegKind : std::uint8_t { kLiteral, kParam, kOptional, kRest, kUnknown };
 
-// Express `:id`, `:id?`, `:id(\\d+)`, `*`, `(.*)`; Hapi `{id}`, `{id?}`, `{any*}`; `{dynamic}`.
+// Express `:id`, `:id?`, `:id(\\d+)`, `*`, `(.*)`; Hapi `{id}`, `{id?}`, `{any*}`; the model's
+// `{dynamic}` (a part of the path not known statically: any number of segments).
 SegKind kind_of(std::string_view seg) {
+  if (seg.starts_with("{dynamic}")) return SegKind::kUnknown;
   if (seg == "*" || seg.find("(.*)") != std::string_view::npos || seg.ends_with("*") ||
       seg.ends_with("*}") || seg.starts_with("*")) {
     return SegKind::kRest;
@@ -64,29 +66,43 @@ bool segment_matches(std::string_view route, SegKind kind, std::string_view test
   return route == test;
 }
 
+// Segment matching with backtracking over optional, rest and unknown segments. `literals`
+// demands that at least one literal segment of the route be matched by a literal of the test
+// path, and `first_literal` that the test path's first segment meet a literal route segment:
+// without them a relative `labels` would match `/posts/:id` and `/{dynamic}` would match anything.
 struct Matcher {
   std::vector<std::string_view> route;
   std::vector<SegKind> kinds;
   std::vector<std::string_view> test;
+  bool literals = false;
+  bool first_literal = false;
   int steps = 0;
 
-  bool from(std::size_t ri, std::size_t ti) {
-    if (++steps > 10'000) return false;  // optional and rest segments bound the search anyway
+  bool from(std::size_t ri, std::size_t ti, int hits) {
+    if (++steps > 10'000) return false;  // bounded: a test path never has many segments
     if (ti == test.size()) {
       for (std::size_t i = ri; i < route.size(); ++i) {
-        if (kinds[i] != SegKind::kOptional && kinds[i] != SegKind::kRest) return false;
+        if (kinds[i] == SegKind::kLiteral || kinds[i] == SegKind::kParam) return false;
       }
-      return true;
+      return !literals || hits > 0;
     }
     if (ri == route.size()) return false;
+    const bool literal_test = test[ti].find(facts::kTestWildcard) == std::string_view::npos;
+    if (ti == 0 && first_literal && literal_test && kinds[ri] != SegKind::kLiteral) return false;
     switch (kinds[ri]) {
       case SegKind::kRest:
-        return true;
+        return !literals || hits > 0;
+      case SegKind::kUnknown:
+        return from(ri + 1, ti, hits) || from(ri, ti + 1, hits) || from(ri + 1, ti + 1, hits);
       case SegKind::kOptional:
-        return from(ri + 1, ti) || from(ri + 1, ti + 1);
-      default:
-        return segment_matches(route[ri], kinds[ri], test[ti]) && from(ri + 1, ti + 1);
+        return from(ri + 1, ti, hits) || from(ri + 1, ti + 1, hits);
+      case SegKind::kParam:
+        return from(ri + 1, ti + 1, hits);
+      case SegKind::kLiteral:
+        return segment_matches(route[ri], kinds[ri], test[ti]) &&
+               from(ri + 1, ti + 1, hits + (literal_test ? 1 : 0));
     }
+    return false;
   }
 };
 
@@ -111,9 +127,13 @@ bool request_matches(std::string_view route_method, std::string_view route_path,
     m.test.erase(m.test.begin());
     anchored = false;
   }
-  if (anchored) return m.from(0, 0);
+  const bool unknown =
+      std::find(m.kinds.begin(), m.kinds.end(), SegKind::kUnknown) != m.kinds.end();
+  m.literals = !anchored || unknown;
+  m.first_literal = !anchored;
+  if (anchored) return m.from(0, 0, 0);
   for (std::size_t start = 0; start <= m.route.size(); ++start) {
-    if (m.from(start, 0)) return true;
+    if (m.from(start, 0, 0)) return true;
   }
   return false;
 }

@@ -5,7 +5,9 @@
 // per app, at its creation, instead of one per route. Left out: routes whose path is not known
 // statically (a test cannot be matched with them), routes registered in test files (scaffolding).
 #include <array>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -39,24 +41,33 @@ class UntestedRoute final : public Rule {
       return !r.dynamic && !r.tested && r.site.known() && !model->is_test_file(r.file);
     };
     if (model->test_request_count() == 0) {
-      // No HTTP tests at all: one finding per app says so, rather than one per route.
+      // No HTTP tests at all: one finding per app creation says so, rather than one per route.
+      // Apps made by one factory (`createApp()` called for each sub-app) share a creation site
+      // and one finding.
       std::vector<std::size_t> untested(model->apps().size(), 0);
       for (const Route& r : model->routes()) {
         if (reportable(r) && r.app >= 0 && static_cast<std::size_t>(r.app) < untested.size()) {
           ++untested[static_cast<std::size_t>(r.app)];
         }
       }
+      std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, std::size_t> by_site;
+      std::map<std::tuple<std::string, std::uint32_t, std::uint32_t>, const App*> apps;
       for (std::size_t i = 0; i < untested.size(); ++i) {
-        if (untested[i] == 0) continue;
         const App& app = model->apps()[i];
-        if (model->is_test_file(app.site.file)) continue;
-        ctx.report(app.site,
-                   fmt::format("no test sends an HTTP request to this {} app: its {} route{} {} "
-                               "untested (no supertest, inject, chai-http, frisby or local "
-                               "axios/fetch/got request in any test file)",
-                               app.framework, untested[i], untested[i] == 1 ? "" : "s",
-                               untested[i] == 1 ? "is" : "are"),
-                   kMeta.confidence);
+        if (untested[i] == 0 || !app.site.known() || model->is_test_file(app.site.file)) continue;
+        const auto key = std::make_tuple(app.site.file, app.site.start_byte, app.site.end_byte);
+        by_site[key] += untested[i];
+        apps.emplace(key, &app);
+      }
+      for (const auto& [key, count] : by_site) {
+        const App& app = *apps.at(key);
+        ctx.report(
+            app.site,
+            fmt::format("no test sends an HTTP request to the {} app created here: its {} "
+                        "route{} {} untested (no supertest, inject, chai-http, frisby or "
+                        "local axios/fetch/got request in any test file)",
+                        app.framework, count, count == 1 ? "" : "s", count == 1 ? "is" : "are"),
+            kMeta.confidence);
       }
       return;
     }
