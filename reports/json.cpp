@@ -86,6 +86,16 @@ std::string to_json(const ScanResult& result, const ToolInfo& tool) {
   w.Uint64(result.stats.parsed);
   key(w, "skipped");
   w.Uint64(result.stats.skipped);
+  if (result.stats.model) {
+    // Route coverage by tests; present only when the backend model was built.
+    key(w, "routes");
+    w.StartObject();
+    key(w, "total");
+    w.Uint64(result.stats.routes);
+    key(w, "tested");
+    w.Uint64(result.stats.tested_routes);
+    w.EndObject();
+  }
   w.EndObject();
   w.EndObject();
   return json::finish(buf);

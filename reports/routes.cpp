@@ -62,6 +62,19 @@ std::string routes_to_json(const std::vector<Route>& routes,
     w.Bool(r.rate_limited);
     key(w, "dynamic");
     w.Bool(r.dynamic);
+    key(w, "tested");
+    w.Bool(r.tested);
+    key(w, "tests");
+    w.StartArray();
+    for (const RouteTest& t : r.tests) {
+      w.StartObject();
+      key(w, "file");
+      str(w, t.file);
+      key(w, "line");
+      w.Uint(t.line);
+      w.EndObject();
+    }
+    w.EndArray();
     w.EndObject();
   }
   w.EndArray();
@@ -97,18 +110,23 @@ std::string routes_to_text(const std::vector<Route>& routes) {
     method_w = std::max(method_w, r.method.size());
     path_w = std::min<std::size_t>(60, std::max(path_w, r.path.size()));
   }
-  std::string out = fmt::format("{:<{}}  {:<{}}  {:<4} {:<4} {:<4}  {}\n", "METHOD", method_w,
-                                "PATH", path_w, "AUTH", "VAL", "RATE", "HANDLER (FILE:LINE)");
+  std::string out =
+      fmt::format("{:<{}}  {:<{}}  {:<4} {:<4} {:<4} {:<4}  {}\n", "METHOD", method_w, "PATH",
+                  path_w, "AUTH", "VAL", "RATE", "TEST", "HANDLER (FILE:LINE)");
   for (const Route& r : routes) {
     auto flag = [](bool b) { return b ? "yes" : "-"; };
-    out += fmt::format("{:<{}}  {:<{}}  {:<4} {:<4} {:<4}  {} ({}:{})\n", r.method, method_w,
+    out += fmt::format("{:<{}}  {:<{}}  {:<4} {:<4} {:<4} {:<4}  {} ({}:{})\n", r.method, method_w,
                        r.path, path_w, flag(r.auth), flag(r.validated), flag(r.rate_limited),
-                       r.handler, r.file, r.line);
+                       flag(r.tested), r.handler, r.file, r.line);
   }
   std::size_t auth = 0;
-  for (const Route& r : routes) auth += r.auth ? 1 : 0;
-  out += fmt::format("{} route{} ({} with authentication)\n", routes.size(),
-                     routes.size() == 1 ? "" : "s", auth);
+  std::size_t tested = 0;
+  for (const Route& r : routes) {
+    auth += r.auth ? 1 : 0;
+    tested += r.tested ? 1 : 0;
+  }
+  out += fmt::format("{} route{} ({} with authentication; tested {}/{})\n", routes.size(),
+                     routes.size() == 1 ? "" : "s", auth, tested, routes.size());
   return out;
 }
 

@@ -7,11 +7,12 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 4> kRules = {
+  static const std::array<const Rule*, 5> kRules = {
       &rules::security_code_injection(),
       &rules::security_missing_helmet(),
       &rules::security_missing_rate_limit(),
       &rules::security_weakened_helmet(),
+      &rules::testing_untested_route(),
   };
   return kRules;
 }

@@ -10,5 +10,6 @@ const Rule& security_code_injection();
 const Rule& security_missing_helmet();
 const Rule& security_missing_rate_limit();
 const Rule& security_weakened_helmet();
+const Rule& testing_untested_route();
 
 }  // namespace nodescope::rules

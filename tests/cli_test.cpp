@@ -64,10 +64,22 @@ TEST(Cli, JsonShapeAndDeterminismAcrossJobs) {
   ASSERT_EQ(parser.parse(one.out).get(doc), simdjson::SUCCESS);
   EXPECT_EQ(doc["version"].get_uint64().value(), 1u);
   EXPECT_EQ(doc["tool"]["name"].get_string().value(), "nodescope");
+  // One code-injection finding; testing/untested-route notes the sample's untested routes.
   auto findings = doc["findings"].get_array().value();
-  ASSERT_EQ(findings.size(), 1u);
-  auto f = findings.at(0).value();
-  EXPECT_EQ(f["ruleId"].get_string().value(), "security/code-injection");
+  std::size_t injection = findings.size();
+  std::size_t injections = 0;
+  std::size_t untested = 0;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const std::string_view id = findings.at(i).value()["ruleId"].get_string().value();
+    if (id == "security/code-injection") {
+      injection = i;
+      ++injections;
+    }
+    untested += id == "testing/untested-route" ? 1 : 0;
+  }
+  ASSERT_EQ(injections, 1u);
+  EXPECT_EQ(untested, 4u);
+  auto f = findings.at(injection).value();
   EXPECT_EQ(f["file"].get_string().value(), "src/routes/reports.js");
   EXPECT_EQ(f["severity"].get_string().value(), "error");
   for (const char* k : {"confidence", "message", "fingerprint"}) {
@@ -78,6 +90,9 @@ TEST(Cli, JsonShapeAndDeterminismAcrossJobs) {
   }
   EXPECT_EQ(doc["stats"]["files"].get_uint64().value(), 8u);
   EXPECT_EQ(doc["stats"]["skipped"].get_uint64().value(), 0u);
+  // Route coverage by tests (the model is built since some rules read it).
+  EXPECT_EQ(doc["stats"]["routes"]["total"].get_uint64().value(), 5u);
+  EXPECT_EQ(doc["stats"]["routes"]["tested"].get_uint64().value(), 1u);
 }
 
 TEST(Cli, OutputFileAndUnwritableOutput) {

@@ -46,6 +46,9 @@ struct Expectation {
 struct Fixture {
   std::string name;
   std::vector<nodescope::engine::InputFile> files;
+  // package.json, tsconfig/jsconfig and lockfiles of a folder fixture: module resolution (path
+  // aliases, workspace packages) and framework versions, as `nodescope scan` reads them.
+  std::vector<nodescope::facts::ProjectFileText> project_files;
   std::vector<Expectation> expectations;
 };
 
@@ -158,7 +161,16 @@ Fixture load_fixture(const stdfs::path& path, const std::string& name) {
       }
     }
     std::sort(all.begin(), all.end());
-    for (const auto& p : all) add_file(fx, p, stdfs::relative(p, path).generic_string());
+    for (const auto& p : all) {
+      const std::string rel = stdfs::relative(p, path).generic_string();
+      if (add_file(fx, p, rel)) continue;
+      const std::string base = p.filename().string();
+      if (base == "package.json" || base == "jsconfig.json" || base == "package-lock.json" ||
+          base == "yarn.lock" || base == "pnpm-lock.yaml" ||
+          (base.starts_with("tsconfig") && base.ends_with(".json"))) {
+        fx.project_files.push_back(nodescope::facts::ProjectFileText{rel, read_file(p)});
+      }
+    }
   } else {
     add_file(fx, path, path.filename().generic_string());
   }
@@ -170,9 +182,11 @@ std::vector<std::string> run_fixture(Fixture fx, const std::string& only_rule, u
   std::vector<std::string> failures;
   nodescope::engine::EngineOptions options;
   options.jobs = 1;
-  auto one = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options);
+  auto one = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options, {},
+                                              fx.project_files);
   options.jobs = jobs;
-  auto many = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options);
+  auto many = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options, {},
+                                               fx.project_files);
   const nodescope::reports::ToolInfo tool{"nodescope", "test"};
   if (nodescope::reports::to_json(one, tool) != nodescope::reports::to_json(many, tool)) {
     failures.push_back("output differs between 1 and " + std::to_string(jobs) + " threads");

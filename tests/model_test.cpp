@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "model/program.h"
 #include "model/resolve.h"
+#include "model/test_coverage.h"
 #include "nodescope/rule.h"
 
 namespace nodescope::model {
@@ -104,6 +105,64 @@ TEST(RouteModel, ManyRoutesStayLinear) {
   }
   const auto routes = routes_of({{"big.js", src}});
   EXPECT_EQ(routes.size(), 5000u);
+}
+
+facts::TestRequest req(std::string method, std::string path) {
+  for (char& c : path) {
+    if (c == '*') c = facts::kTestWildcard;  // `*` stands for a run-time part in these tests
+  }
+  return facts::TestRequest{std::move(method), std::move(path), 1};
+}
+
+TEST(TestCoverage, RequestsMatchRoutesByMethodAndFullPath) {
+  EXPECT_TRUE(request_matches("GET", "/users/:id", req("GET", "/users/1")));
+  EXPECT_TRUE(request_matches("GET", "/users/:id", req("GET", "/users/*")));
+  EXPECT_TRUE(request_matches("GET", "/users/{id}", req("GET", "/users/1/")));
+  EXPECT_FALSE(request_matches("GET", "/users", req("GET", "/user")));
+  EXPECT_FALSE(request_matches("POST", "/users", req("GET", "/users")));
+  EXPECT_TRUE(request_matches("ALL", "/users", req("DELETE", "/users")));
+  EXPECT_TRUE(request_matches("GET", "/users", req("", "/users")));  // method chosen at run time
+  EXPECT_TRUE(request_matches("GET", "/users", req("HEAD", "/users")));
+  EXPECT_FALSE(request_matches("GET", "/users/:id", req("GET", "/users")));
+  EXPECT_TRUE(request_matches("GET", "/users/:id?", req("GET", "/users")));
+  EXPECT_TRUE(request_matches("GET", "/files/*", req("GET", "/files/a/b.txt")));
+  EXPECT_TRUE(request_matches("GET", "/users/:id/posts", req("GET", "/users/u-*/posts")));
+  EXPECT_FALSE(request_matches("GET", "/api/users", req("GET", "/users")));  // anchored
+  // Relative paths and run-time prefixes match a route's end, from a literal segment.
+  EXPECT_TRUE(request_matches("GET", "/ghost/api/admin/labels", req("GET", "labels/")));
+  EXPECT_TRUE(request_matches("PUT", "/api/labels/:id", req("PUT", "labels/*")));
+  EXPECT_TRUE(request_matches("GET", "/api/v1/users", req("GET", "*/users")));
+  EXPECT_FALSE(request_matches("GET", "/api/posts/:id", req("GET", "labels")));
+  EXPECT_FALSE(request_matches("GET", "/{dynamic}", req("GET", "/labels")));
+  EXPECT_TRUE(request_matches("GET", "/{dynamic}/labels/:id", req("GET", "/api/labels/1")));
+  EXPECT_FALSE(request_matches("GET", "/users", req("GET", "")));  // path unknown
+}
+
+TEST(TestCoverage, TestFilesAndTheirRequestsAreFacts) {
+  EXPECT_TRUE(facts::is_test_path("test/users.js"));
+  EXPECT_TRUE(facts::is_test_path("src/__tests__/a.js"));
+  EXPECT_TRUE(facts::is_test_path("src/users.spec.ts"));
+  EXPECT_TRUE(facts::is_test_path("apps/api/e2e/x.ts"));
+  EXPECT_TRUE(facts::is_test_path("src/cats.e2e-spec.ts"));
+  EXPECT_FALSE(facts::is_test_path("src/testing.js"));
+  EXPECT_FALSE(facts::is_test_path("src/latest/test.js"));
+  const auto routes = routes_of({
+      {"src/app.js",
+       "const express = require('express');\nconst app = express();\n"
+       "app.get('/a/:id', (req, res) => res.end());\napp.post('/a', (req, res) => res.end());\n"
+       "module.exports = app;\n"},
+      {"test/a.test.js",
+       "const request = require('supertest');\nconst app = require('../src/app');\n"
+       "it('a', async () => {\n  await request(app).get(`/a/${1}`);\n"
+       "  // await request(app).post('/a');\n});\n"},
+  });
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].method, "POST");
+  EXPECT_FALSE(routes[0].tested);
+  EXPECT_TRUE(routes[1].tested);
+  ASSERT_EQ(routes[1].tests.size(), 1u);
+  EXPECT_EQ(routes[1].tests[0].file, "test/a.test.js");
+  EXPECT_EQ(routes[1].tests[0].line, 4u);
 }
 
 TEST(RouteModel, DynamicAndConditional) {

@@ -33,6 +33,12 @@ struct RouteMiddleware {
   bool conditional = false;  // registered inside an if / ternary / &&
 };
 
+// A test that sends a request matching a route: where the request is made.
+struct RouteTest {
+  std::string file;
+  std::uint32_t line = 0;
+};
+
 struct Route {
   std::string method;  // GET, POST, ..., ALL
   std::string path;    // every mount prefix joined; unknown parts are {dynamic}
@@ -45,6 +51,8 @@ struct Route {
   bool validated = false;
   bool rate_limited = false;
   bool dynamic = false;
+  bool tested = false;           // some test sends a request that matches the route
+  std::vector<RouteTest> tests;  // those requests, by file then line
   // Not part of the JSON contract: where rules report and what they inspect.
   std::int32_t app = -1;    // index into the model's apps, -1 when the route has no known app
   SourceSpan site;          // the registering call's callee (`router.post`, `@Post`)

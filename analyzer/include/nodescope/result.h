@@ -79,6 +79,10 @@ struct ScanStats {
   std::uint64_t bytes = 0;    // their total size
   std::uint64_t parsed = 0;   // files parsed and analysed (possibly with syntax errors)
   std::uint64_t skipped = 0;  // files not analysed (see diagnostics)
+  // Route coverage by tests, when the backend model was built (a rule or `routes` needed it).
+  bool model = false;
+  std::uint64_t routes = 0;         // routes in the model
+  std::uint64_t tested_routes = 0;  // of them, matched by some test's request
 };
 
 // Wall-clock timings. Never part of the JSON output (it must be byte-identical across runs).

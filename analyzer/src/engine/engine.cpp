@@ -192,7 +192,7 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   const parse::LineIndex lines(text);
   FileContextImpl ctx(file, text, lines, rules, out);
   TSNode first_error{};
-  facts::Extractor extractor(text, lines, out.facts, model);
+  facts::Extractor extractor(text, lines, out.facts, model, file.rel_path);
   walk(parsed.tree.get(), table, file.language, rules, ctx, extractor, first_error);
   if (!ts_node_is_null(first_error)) {
     const Range r = lines.range(ts_node_start_byte(first_error), ts_node_end_byte(first_error));
@@ -224,6 +224,15 @@ class ModelViewImpl final : public ModelView {
   }
   bool has_dependency(std::string_view package) const override {
     return program_.config().dependency(package) != nullptr;
+  }
+  bool is_test_file(std::string_view path) const override {
+    const model::FileRecord* f = program_.file(path);
+    return f != nullptr && f->facts.test_file;
+  }
+  std::size_t test_request_count() const override {
+    std::size_t n = 0;
+    for (const model::FileRecord& f : program_.files()) n += f.facts.test_requests.size();
+    return n;
   }
 
  private:
@@ -453,6 +462,9 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     result.routes =
         model::build_routes(program, route_diagnostics, options.middleware_kinds, &apps);
     result.frameworks = model::framework_versions(program, result.routes);
+    result.stats.model = true;
+    result.stats.routes = result.routes.size();
+    for (const Route& r : result.routes) result.stats.tested_routes += r.tested ? 1 : 0;
     if (options.build_routes) {
       std::move(route_diagnostics.begin(), route_diagnostics.end(),
                 std::back_inserter(diagnostics));

@@ -11,7 +11,8 @@
 namespace nodescope::facts {
 namespace {
 
-constexpr std::array<std::string_view, 17> kKinds = {"import_statement",
+constexpr std::array<std::string_view, 18> kKinds = {"call_expression",
+                                                     "import_statement",
                                                      "export_statement",
                                                      "lexical_declaration",
                                                      "variable_declaration",
@@ -161,8 +162,10 @@ std::span<const std::string_view> extractor_node_kinds(bool model) {
 }
 
 Extractor::Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out,
-                     bool model)
+                     bool model, std::string_view path)
     : source_(source), model_(model), lines_(lines), out_(out) {
+  test_path_ = model && is_test_path(path);
+  out_.test_file = test_path_;
   out_.values.functions.emplace_back();  // the module scope
   out_.values.functions[0].end_byte = static_cast<std::uint32_t>(source.size());
   out_.values.line_starts = lines.starts();
@@ -954,7 +957,10 @@ void Extractor::on_node(const SyntaxNode& node) {
     return;
   }
   const std::string_view k = node.kind();
-  if (is_function_kind(k)) {
+  if (k == "call_expression") {
+    // Calls are the most frequent node: only test files look further.
+    if (in_test_file()) on_test_call(node);
+  } else if (is_function_kind(k)) {
     on_function(node);
   } else if (k == "expression_statement") {
     on_statement(node);

@@ -13,6 +13,7 @@
 
 #include "model/evaluator.h"
 #include "model/nest.h"
+#include "model/test_coverage.h"
 
 namespace nodescope::model {
 namespace {
@@ -655,6 +656,7 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     return std::tie(a.path, a.method, a.file, a.line, a.handler) <
            std::tie(b.path, b.method, b.file, b.line, b.handler);
   });
+  mark_tested_routes(program, routes);
   // (a) Every route whose path is not fully known says so.
   for (const Route& r : routes) {
     if (!r.dynamic) continue;
