@@ -7,7 +7,9 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 1> kRules = {
+  static const std::array<const Rule*, 3> kRules = {
+      &rules::reliability_no_unhandled_rejection_handler(),
+      &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),
   };
   return kRules;
