@@ -8,7 +8,8 @@
 // keeping every offset, so they cannot steer it. Each fixture runs at 1 and N threads and the JSON
 // outputs must be identical bytes.
 //   --rule ID     every fixture under rules/ID/fixtures (a file, or a folder analysed as one
-//                 project); only findings of ID are checked
+//                 project, with its package.json / tsconfig.json / lockfile as the project
+//                 configuration); only findings of ID are checked
 //   --app DIR     one multi-file app under fixtures/apps, all rules checked
 // Ends with "N passed, M failed".
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include <re2/re2.h>
 
 #include "engine/engine.h"
+#include "facts/project.h"
 #include "fs/discovery.h"
 #include "nodescope/reports/reports.h"
 #include "nodescope/rule.h"
@@ -46,6 +48,9 @@ struct Expectation {
 struct Fixture {
   std::string name;
   std::vector<nodescope::engine::InputFile> files;
+  // package.json, tsconfig.json, lockfiles of a folder fixture: the project's configuration
+  // (framework versions, dependencies, path aliases), as discovery passes them to a scan.
+  std::vector<nodescope::facts::ProjectFileText> project_files;
   std::vector<Expectation> expectations;
 };
 
@@ -132,6 +137,10 @@ std::vector<Expectation> take_annotations(const std::string& file, std::string& 
 }
 
 bool add_file(Fixture& fx, const stdfs::path& abs, const std::string& rel) {
+  if (nodescope::fs::is_project_file(abs.filename().string())) {
+    fx.project_files.push_back(nodescope::facts::ProjectFileText{rel, read_file(abs)});
+    return true;
+  }
   auto lang = nodescope::fs::language_of(rel);
   if (!lang) return false;
   std::string text = read_file(abs);
@@ -170,9 +179,11 @@ std::vector<std::string> run_fixture(Fixture fx, const std::string& only_rule, u
   std::vector<std::string> failures;
   nodescope::engine::EngineOptions options;
   options.jobs = 1;
-  auto one = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options);
+  auto one = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options, {},
+                                              fx.project_files);
   options.jobs = jobs;
-  auto many = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options);
+  auto many = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options, {},
+                                               fx.project_files);
   const nodescope::reports::ToolInfo tool{"nodescope", "test"};
   if (nodescope::reports::to_json(one, tool) != nodescope::reports::to_json(many, tool)) {
     failures.push_back("output differs between 1 and " + std::to_string(jobs) + " threads");

@@ -68,6 +68,7 @@ struct ImportedCall {
   std::string callee;  // as written
   Range range;
   bool chain = false;  // under a finally()-only chain
+  bool top = false;    // a module-level statement (an entry point's `main();`)
 };
 
 // An async function that can reject (an await outside try/catch): a handler candidate for (c).
@@ -389,7 +390,7 @@ class UnhandledPromise final : public Rule {
             ff.path, c.range,
             dropped_message(c.callee + "()", "an async function of " + target +
                                                  (c.chain ? "; finally() does not handle it" : "")),
-            Confidence::kHigh);
+            c.top ? Confidence::kLow : Confidence::kHigh);
       }
     }
     express_handlers(ctx, by_path, *model);
@@ -637,6 +638,11 @@ class UnhandledPromise final : public Rule {
       base = callee.field("object").unwrapped();
     }
     State& st = ctx.state<State>();
+    // A module-level `main();` usually means "crash with the error if start-up fails", which
+    // Node does by default: still a dropped promise, but reported with low confidence.
+    const bool top = stmt.parent().is("program");
+    const Confidence high = top ? Confidence::kLow : Confidence::kHigh;
+    const Confidence medium = top ? Confidence::kLow : Confidence::kMedium;
     if (chain) {
       // (b): a then() chain left without a rejection handler, on anything; a finally()-only
       // chain only on a call known to return a promise.
@@ -647,19 +653,19 @@ class UnhandledPromise final : public Rule {
           ctx.report(ctx.range(stmt),
                      has_then ? chain_message(callee)
                               : dropped_message(callee, *why + "; finally() does not handle it"),
-                     Confidence::kHigh);
+                     high);
           return;
         }
       }
       if (has_then) {
-        ctx.report(ctx.range(stmt), chain_message(shorten(ctx.text(base))), Confidence::kMedium);
+        ctx.report(ctx.range(stmt), chain_message(shorten(ctx.text(base))), medium);
       }
       return;
     }
     std::string callee;
     if (const auto why = promise_call(base, stmt, ctx, st, false, callee);
         why.has_value() && !why->empty()) {
-      ctx.report(ctx.range(stmt), dropped_message(callee, *why), Confidence::kHigh);
+      ctx.report(ctx.range(stmt), dropped_message(callee, *why), high);
     }
   }
 
@@ -693,9 +699,10 @@ class UnhandledPromise final : public Rule {
       if (has_then || !is_relative_or_project(b->module) || b->imported == "*") {
         return std::nullopt;
       }
-      st.calls.push_back(ImportedCall{
-          b->module, b->imported.empty() ? "default" : b->imported, std::string(name),
-          ctx.range(stmt), stmt.named_child(0).unwrapped().end_byte() != call.end_byte()});
+      st.calls.push_back(ImportedCall{b->module, b->imported.empty() ? "default" : b->imported,
+                                      std::string(name), ctx.range(stmt),
+                                      stmt.named_child(0).unwrapped().end_byte() != call.end_byte(),
+                                      stmt.parent().is("program")});
       return std::string();
     }
     if (!callee.is("member_expression")) return std::nullopt;
@@ -734,7 +741,8 @@ class UnhandledPromise final : public Rule {
           (b->imported.empty() || b->imported == "*")) {
         st.calls.push_back(ImportedCall{
             b->module, std::string(method), std::string(ctx.text(callee)), ctx.range(stmt),
-            stmt.named_child(0).unwrapped().end_byte() != call.end_byte()});
+            stmt.named_child(0).unwrapped().end_byte() != call.end_byte(),
+            stmt.parent().is("program")});
         return std::string();
       }
       return std::nullopt;
