@@ -14,6 +14,7 @@
 // injected services), promises stored in variables and dropped later.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -93,6 +94,7 @@ struct Facts : RuleFacts {
 };
 
 struct State : RuleState {
+  bool skip = false;  // a bundled front-end asset, not backend code
   std::unordered_map<std::string, TopDecl> top;
   std::set<std::string> exported_async;
   std::vector<ReExport> reexports;
@@ -149,6 +151,132 @@ bool is_module_value(const SyntaxNode& value, FileContext& ctx) {
   return v.is("call_expression") && v.field("function").is("import");
 }
 
+// The async function of method `method` of the class enclosing `from`, reached through arrow
+// functions only (other functions rebind `this`); null when the class has no such method, or
+// has a sync member of that name too (an overload, a getter: unsure).
+SyntaxNode own_async_method(std::string_view method, const SyntaxNode& from, FileContext& ctx) {
+  SyntaxNode p = from.parent();
+  for (; !p.is_null(); p = p.parent()) {
+    const std::string_view k = p.kind();
+    if (k == "method_definition") break;
+    if (k == "function_expression" || k == "function_declaration" || k == "function" ||
+        k == "generator_function" || k == "generator_function_declaration" || k == "program") {
+      return {};
+    }
+  }
+  if (p.is_null()) return {};
+  const SyntaxNode body = p.parent();
+  if (!body.is("class_body")) return {};
+  SyntaxNode found;
+  for (std::uint32_t i = 0; i < body.named_child_count(); ++i) {
+    const SyntaxNode m = body.named_child(i);
+    const SyntaxNode n = m.field(m.is("method_definition") ? "name" : "property");
+    if (n.is_null() || ctx.text(n) != method) continue;
+    if (!found.is_null()) return {};
+    if (m.is("method_definition") && is_async(m)) {
+      found = m;
+    } else if ((m.is("field_definition") || m.is("public_field_definition")) &&
+               is_async_function_value(m.field("value"))) {
+      found = m.field("value").unwrapped();
+    } else {
+      return {};
+    }
+  }
+  return found;
+}
+
+bool can_reject(const SyntaxNode& fn, FileContext& ctx, bool returns, int depth = 0);
+
+// Whether an awaited value is known not to reject: `await p.catch(...)`, `await p.then(f, g)`,
+// and sleeps (`await setTimeout(ms)` of timers/promises, `await sleep(ms)`, `await delay(ms)`,
+// `await new Promise((resolve) => ...)` with no reject parameter).
+bool await_is_safe(const SyntaxNode& await_expr, FileContext& ctx, int depth) {
+  const SyntaxNode v = await_expr.named_child(0).unwrapped();
+  if (v.is("new_expression")) {
+    const SyntaxNode args = v.field("arguments");
+    if (ctx.text(v.field("constructor")) != "Promise" || args.is_null() ||
+        args.named_child_count() != 1) {
+      return false;
+    }
+    const SyntaxNode exec = args.named_child(0).unwrapped();
+    if (!exec.is("arrow_function") && !exec.is("function_expression")) return false;
+    const SyntaxNode params = exec.field("parameters");
+    return params.is_null() || params.named_child_count() <= 1;
+  }
+  if (!v.is("call_expression")) return false;
+  const SyntaxNode callee = v.field("function").unwrapped();
+  if (callee.is("member_expression")) {
+    const std::string_view p = ctx.text(callee.field("property"));
+    if (p == "catch" || (p == "then" && v.field("arguments").named_child_count() >= 2)) return true;
+    // `await this.m()` where the class's own async m catches inside.
+    if (depth >= 3 || !callee.field("object").is("this")) return false;
+    const SyntaxNode m = own_async_method(p, await_expr, ctx);
+    return !m.is_null() && !can_reject(m, ctx, true, depth + 1);
+  }
+  if (!callee.is("identifier")) return false;
+  const std::string_view n = ctx.text(callee);
+  return n == "setTimeout" || n == "setImmediate" || n == "sleep" || n == "delay" || n == "wait";
+}
+
+// Whether an async function's promise can reject through its own code: an await (not known to
+// be safe) or a throw outside the body of any try with a catch clause, outside nested
+// functions; with `returns`, also a returned call (a promise passed on). A function whose body
+// is guarded this way "catches inside" and stays silent. Bounded; over budget answers false.
+bool can_reject(const SyntaxNode& fn, FileContext& ctx, bool returns, int depth) {
+  const SyntaxNode body = fn.field("body");
+  if (body.is_null()) return false;
+  if (!body.is("statement_block")) {
+    // An expression body is returned: `async () => save(x)` passes a promise on.
+    const SyntaxNode b = body.unwrapped();
+    if (returns &&
+        (b.is("call_expression") || (b.is("await_expression") && !await_is_safe(b, ctx, depth)))) {
+      return true;
+    }
+  }
+  std::vector<std::pair<SyntaxNode, bool>> stack{{body, false}};
+  int budget = 20000;
+  while (!stack.empty()) {
+    const auto [n, guarded] = stack.back();
+    stack.pop_back();
+    if (--budget < 0) return false;
+    const std::string_view k = n.kind();
+    if (is_function_kind(k) || k == "class" || k == "class_declaration") continue;
+    if (!guarded) {
+      if (k == "await_expression" && !await_is_safe(n, ctx, depth)) return true;
+      if (k == "throw_statement") return true;
+      if (returns && k == "return_statement" && n.named_child_count() > 0) {
+        const SyntaxNode v = n.named_child(0).unwrapped();
+        if (v.is("await_expression") && await_is_safe(v, ctx, depth)) continue;
+        if (v.is("call_expression") || v.is("await_expression")) return true;
+      }
+    }
+    if (k == "try_statement") {
+      const SyntaxNode handler = n.field("handler");
+      stack.emplace_back(n.field("body"), guarded || !handler.is_null());
+      if (!handler.is_null()) stack.emplace_back(handler, guarded);
+      const SyntaxNode fin = n.field("finalizer");
+      if (!fin.is_null()) stack.emplace_back(fin, guarded);
+      continue;
+    }
+    for (std::uint32_t i = 0; i < n.named_child_count(); ++i) {
+      stack.emplace_back(n.named_child(i), guarded);
+    }
+  }
+  return false;
+}
+
+bool unprotected_await(const SyntaxNode& fn, FileContext& ctx) {
+  return can_reject(fn, ctx, false);
+}
+
+// An async function (node or value) whose promise can reject: what a dropped call is judged by.
+bool rejecting_async(const SyntaxNode& fn, FileContext& ctx) {
+  return is_async(fn) && can_reject(fn, ctx, true);
+}
+bool rejecting_async_value(const SyntaxNode& v, FileContext& ctx) {
+  return is_async_function_value(v) && can_reject(v.unwrapped(), ctx, true);
+}
+
 // Whether `name` is bound inside a pattern (identifier, destructuring, parameters), skipping
 // type annotations and default values.
 bool binds(const SyntaxNode& pattern, std::string_view name, FileContext& ctx, int depth = 0) {
@@ -177,9 +305,10 @@ Decl declares(const SyntaxNode& stmt, std::string_view name, FileContext& ctx) {
       s.is("class_declaration")) {
     const SyntaxNode n = s.field("name");
     if (n.is_null() || ctx.text(n) != name) return Decl::kNone;
-    return s.is("function_declaration") && is_async(s) ? Decl::kAsync
-           : s.is("class_declaration")                 ? Decl::kOther
-                                                       : Decl::kSync;
+    if (s.is("function_declaration") && is_async(s)) {
+      return can_reject(s, ctx, true) ? Decl::kAsync : Decl::kSync;
+    }
+    return s.is("class_declaration") ? Decl::kOther : Decl::kSync;
   }
   if (s.is("lexical_declaration") || s.is("variable_declaration")) {
     for (std::uint32_t i = 0; i < s.named_child_count(); ++i) {
@@ -187,7 +316,7 @@ Decl declares(const SyntaxNode& stmt, std::string_view name, FileContext& ctx) {
       if (!d.is("variable_declarator") || !binds(d.field("name"), name, ctx)) continue;
       const SyntaxNode v = d.field("value");
       if (!v.is_null() && d.field("name").is("identifier") && is_async_function_value(v)) {
-        return Decl::kAsync;
+        return can_reject(v.unwrapped(), ctx, true) ? Decl::kAsync : Decl::kSync;
       }
       return Decl::kOther;
     }
@@ -227,46 +356,6 @@ Decl nearest_decl(std::string_view name, const SyntaxNode& from, FileContext& ct
     }
   }
   return Decl::kNone;
-}
-
-// Whether a function body has an await that can throw out of the function: not inside the body
-// of a try with a catch clause, not in a nested function. Bounded; over budget answers false.
-bool unprotected_await(const SyntaxNode& fn, FileContext& ctx) {
-  const SyntaxNode body = fn.field("body");
-  if (body.is_null()) return false;
-  std::vector<std::pair<SyntaxNode, bool>> stack{{body, false}};
-  int budget = 20000;
-  while (!stack.empty()) {
-    const auto [n, guarded] = stack.back();
-    stack.pop_back();
-    if (--budget < 0) return false;
-    const std::string_view k = n.kind();
-    if (is_function_kind(k) || k == "class" || k == "class_declaration") continue;
-    if (k == "await_expression" && !guarded) {
-      const SyntaxNode v = n.named_child(0).unwrapped();
-      bool caught = false;
-      if (v.is("call_expression")) {
-        const SyntaxNode callee = v.field("function").unwrapped();
-        if (callee.is("member_expression")) {
-          const std::string_view p = ctx.text(callee.field("property"));
-          caught = p == "catch" || (p == "then" && v.field("arguments").named_child_count() >= 2);
-        }
-      }
-      if (!caught) return true;
-    }
-    if (k == "try_statement") {
-      const SyntaxNode handler = n.field("handler");
-      stack.emplace_back(n.field("body"), guarded || !handler.is_null());
-      if (!handler.is_null()) stack.emplace_back(handler, guarded);
-      const SyntaxNode fin = n.field("finalizer");
-      if (!fin.is_null()) stack.emplace_back(fin, guarded);
-      continue;
-    }
-    for (std::uint32_t i = 0; i < n.named_child_count(); ++i) {
-      stack.emplace_back(n.named_child(i), guarded);
-    }
-  }
-  return false;
 }
 
 // The range from a function's start to the start of its body: `async (req, res) =>`.
@@ -340,6 +429,39 @@ bool known_client_method(std::string_view ctor, std::string_view module, std::st
   return false;
 }
 
+// Bundled front-end chunks (`assets/index-Cg_v4LwS.js`): not the backend's code.
+bool is_bundle_chunk(std::string_view path) {
+  if (path.find("assets/") == std::string_view::npos) return false;
+  const std::size_t slash = path.rfind('/');
+  std::string_view name = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  const std::size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return false;
+  name = name.substr(0, dot);
+  // Bundlers append "-" and an 8-character hash of [A-Za-z0-9_-] (Vite, Rollup, esbuild).
+  constexpr std::size_t kHash = 8;
+  if (name.size() <= kHash || name[name.size() - kHash - 1] != '-') return false;
+  bool mixed = false;
+  for (char c : name.substr(name.size() - kHash)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && c != '_' && c != '-') return false;
+    if (std::isdigit(u) || std::isupper(u)) mixed = true;
+  }
+  return mixed;
+}
+
+// Whether the file has several minified lines (a bundle that escaped the engine's check).
+bool looks_minified(std::string_view source) {
+  constexpr std::size_t kLong = 1000;
+  int long_lines = 0;
+  for (std::size_t from = 0; from < source.size();) {
+    std::size_t end = source.find('\n', from);
+    if (end == std::string_view::npos) end = source.size();
+    if (end - from > kLong && ++long_lines >= 3) return true;
+    from = end + 1;
+  }
+  return false;
+}
+
 class UnhandledPromise final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
@@ -347,7 +469,13 @@ class UnhandledPromise final : public Rule {
   void on_node(const SyntaxNode& node, FileContext& ctx) const override {
     const std::string_view k = node.kind();
     if (k == "program") {
+      if (is_bundle_chunk(ctx.path()) || looks_minified(ctx.source())) {
+        ctx.state<State>().skip = true;
+        return;
+      }
       scan_program(node, ctx);
+    } else if (ctx.state<State>().skip) {
+      return;
     } else if (k == "expression_statement") {
       statement(node, ctx);
     } else if (k == "call_expression") {
@@ -424,7 +552,7 @@ class UnhandledPromise final : public Rule {
           exported = true;
         } else if (!value.is_null()) {
           if (is_default) {
-            if (is_async_function_value(value)) {
+            if (rejecting_async_value(value, ctx)) {
               st.exported_async.insert("default");
             } else if (value.unwrapped().is("identifier")) {
               local_exports.emplace_back("default", std::string(ctx.text(value.unwrapped())));
@@ -439,7 +567,7 @@ class UnhandledPromise final : public Rule {
       if (s.is("function_declaration") || s.is("generator_function_declaration") ||
           s.is("class_declaration")) {
         const SyntaxNode n = s.field("name");
-        const bool async_fn = s.is("function_declaration") && is_async(s);
+        const bool async_fn = s.is("function_declaration") && rejecting_async(s, ctx);
         if (n.is_null()) {
           if (exported && is_default && async_fn) st.exported_async.insert("default");
           continue;
@@ -477,7 +605,7 @@ class UnhandledPromise final : public Rule {
         SyntaxNode v = value.unwrapped();
         if (v.is("await_expression")) v = v.named_child(0).unwrapped();
         if (is_async_function_value(v)) {
-          td.decl = Decl::kAsync;
+          td.decl = can_reject(v.unwrapped(), ctx, true) ? Decl::kAsync : Decl::kSync;
         } else if (is_module_value(v, ctx)) {
           td.decl = Decl::kImport;
         } else if (v.is("new_expression") || v.is("call_expression")) {
@@ -572,7 +700,7 @@ class UnhandledPromise final : public Rule {
     const SyntaxNode right = e.field("right").unwrapped();
     const std::string_view lt = ctx.text(left);
     auto value = [&](const std::string& exported, const SyntaxNode& v) {
-      if (is_async_function_value(v)) {
+      if (rejecting_async_value(v, ctx)) {
         st.exported_async.insert(exported);
       } else if (v.unwrapped().is("identifier")) {
         local_exports.emplace_back(exported, std::string(ctx.text(v.unwrapped())));
@@ -595,7 +723,7 @@ class UnhandledPromise final : public Rule {
         } else if (p.is("pair")) {
           const SyntaxNode key = p.field("key");
           if (key.is("property_identifier")) value(std::string(ctx.text(key)), p.field("value"));
-        } else if (p.is("method_definition") && is_async(p)) {
+        } else if (p.is("method_definition") && rejecting_async(p, ctx)) {
           const SyntaxNode key = p.field("name");
           if (key.is("property_identifier")) st.exported_async.insert(std::string(ctx.text(key)));
         }
@@ -776,33 +904,8 @@ class UnhandledPromise final : public Rule {
   // `this.m()` inside a class whose own method m is async (and no sync m): walks out through
   // arrow functions only, since other functions rebind `this`.
   static bool this_method_async(std::string_view method, const SyntaxNode& from, FileContext& ctx) {
-    SyntaxNode p = from.parent();
-    for (; !p.is_null(); p = p.parent()) {
-      const std::string_view k = p.kind();
-      if (k == "method_definition") break;
-      if (k == "function_expression" || k == "function_declaration" || k == "function" ||
-          k == "generator_function" || k == "generator_function_declaration" || k == "program") {
-        return false;
-      }
-    }
-    if (p.is_null()) return false;
-    const SyntaxNode body = p.parent();
-    if (!body.is("class_body")) return false;
-    bool async_found = false;
-    for (std::uint32_t i = 0; i < body.named_child_count(); ++i) {
-      const SyntaxNode m = body.named_child(i);
-      const SyntaxNode n = m.field(m.is("method_definition") ? "name" : "property");
-      if (n.is_null() || ctx.text(n) != method) continue;
-      if (m.is("method_definition") && is_async(m)) {
-        async_found = true;
-      } else if ((m.is("field_definition") || m.is("public_field_definition")) &&
-                 is_async_function_value(m.field("value"))) {
-        async_found = true;
-      } else {
-        return false;  // a sync method, getter or overload of the same name: unsure
-      }
-    }
-    return async_found;
+    const SyntaxNode fn = own_async_method(method, from, ctx);
+    return !fn.is_null() && can_reject(fn, ctx, true);
   }
 
   // (d): async callbacks whose promise the callee drops.
