@@ -462,6 +462,23 @@ bool looks_minified(std::string_view source) {
   return false;
 }
 
+// Chains whose then() is not a promise's: Cypress commands (`cy.get(...).then(...)`) and jQuery
+// deferreds (`$.ajax(...).then(...)`).
+bool thenable_command_chain(SyntaxNode base, FileContext& ctx) {
+  for (int i = 0; i < 64; ++i) {
+    if (base.is("call_expression")) {
+      base = base.field("function").unwrapped();
+    } else if (base.is("member_expression")) {
+      base = base.field("object").unwrapped();
+    } else {
+      break;
+    }
+  }
+  if (!base.is("identifier")) return false;
+  const std::string_view root = ctx.text(base);
+  return root == "cy" || root == "$" || root == "jQuery";
+}
+
 class UnhandledPromise final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
@@ -785,7 +802,7 @@ class UnhandledPromise final : public Rule {
           return;
         }
       }
-      if (has_then) {
+      if (has_then && !thenable_command_chain(base, ctx)) {
         ctx.report(ctx.range(stmt), chain_message(shorten(ctx.text(base))), medium);
       }
       return;
