@@ -876,6 +876,11 @@ class UnhandledPromise final : public Rule {
     if (!obj.is("identifier")) return std::nullopt;
     const std::string_view recv = ctx.text(obj);
     const Decl d = nearest_decl(recv, stmt, ctx, st);
+    // A combinator whose own promise is dropped (allSettled never rejects).
+    if (recv == "Promise" && d == Decl::kNone &&
+        (method == "all" || method == "race" || method == "any")) {
+      return "Promise." + std::string(method);
+    }
     if (d == Decl::kImport) {
       const ImportBinding* b = ctx.import_of(recv);
       if (b == nullptr) return std::nullopt;
