@@ -46,6 +46,7 @@ struct Listen {
 
 struct Facts : RuleFacts {
   bool handled = false;
+  bool uncaught = false;        // process.on('uncaughtException', ...)
   bool creates_server = false;  // http(s).createServer(...) somewhere in the file
   std::vector<Listen> listens;
 };
@@ -104,10 +105,10 @@ class NoUnhandledRejectionHandler final : public Rule {
     const std::string_view method = ctx.text(callee.field("property"));
     if (method == "on" || method == "once" || method == "addListener" ||
         method == "prependListener") {
-      if (ctx.text(callee.field("object")) == "process" && args.named_child_count() >= 1 &&
-          string_value(args.named_child(0), ctx) == "unhandledRejection") {
-        ctx.state<State>().facts.handled = true;
-      }
+      if (ctx.text(callee.field("object")) != "process" || args.named_child_count() == 0) return;
+      const std::string_view event = string_value(args.named_child(0), ctx);
+      if (event == "unhandledRejection") ctx.state<State>().facts.handled = true;
+      if (event == "uncaughtException") ctx.state<State>().facts.uncaught = true;
       return;
     }
     if (method == "createServer") {
@@ -138,10 +139,10 @@ class NoUnhandledRejectionHandler final : public Rule {
 
   std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
     State& st = ctx.state<State>();
-    if (!st.facts.handled && st.facts.listens.empty()) return nullptr;
+    if (!st.facts.handled && !st.facts.uncaught && st.facts.listens.empty()) return nullptr;
     if (is_test_path(ctx.path())) {
-      st.facts.listens.clear();  // a test's server is no entry point; its handler still counts
-      if (!st.facts.handled) return nullptr;
+      // A test's server is no entry point, and its process handlers are the test runner's.
+      return nullptr;
     }
     return std::make_unique<Facts>(std::move(st.facts));
   }
@@ -149,8 +150,14 @@ class NoUnhandledRejectionHandler final : public Rule {
   void analyze(ProgramContext& ctx) const override {
     const ModelView* model = ctx.model();
     if (model == nullptr) return;
+    // Since Node 15 an unhandled rejection is raised as an uncaught exception, so an
+    // uncaughtException listener sees it too: still reported (the issue asks for the
+    // rejection handler), with low confidence.
+    bool uncaught = false;
     for (const auto& ff : ctx.facts()) {
-      if (static_cast<const Facts*>(ff.facts)->handled) return;
+      const auto* f = static_cast<const Facts*>(ff.facts);
+      if (f->handled) return;
+      uncaught = uncaught || f->uncaught;
     }
     for (std::string_view p : kHandlerPackages) {
       if (p == "@sentry/node" && model->has_dependency(p)) return;
@@ -177,6 +184,7 @@ class NoUnhandledRejectionHandler final : public Rule {
           confidence = Confidence::kMedium;
         }
         if (!server) continue;
+        if (uncaught) confidence = Confidence::kLow;
         ctx.report(ff.path, l.range,
                    std::string("the server starts here (") + (l.hapi ? "start()" : "listen()") +
                        ") but no process.on('unhandledRejection', ...) handler exists anywhere "
