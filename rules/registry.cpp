@@ -7,7 +7,9 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 5> kRules = {
+  static const std::array<const Rule*, 7> kRules = {
+      &rules::reliability_no_unhandled_rejection_handler(),
+      &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),
       &rules::security_missing_helmet(),
       &rules::security_missing_rate_limit(),

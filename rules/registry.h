@@ -6,6 +6,8 @@
 
 namespace nodescope::rules {
 
+const Rule& reliability_no_unhandled_rejection_handler();
+const Rule& reliability_unhandled_promise();
 const Rule& security_code_injection();
 const Rule& security_missing_helmet();
 const Rule& security_missing_rate_limit();

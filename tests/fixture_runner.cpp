@@ -8,7 +8,8 @@
 // keeping every offset, so they cannot steer it. Each fixture runs at 1 and N threads and the JSON
 // outputs must be identical bytes.
 //   --rule ID     every fixture under rules/ID/fixtures (a file, or a folder analysed as one
-//                 project); only findings of ID are checked
+//                 project, with its package.json / tsconfig.json / lockfile as the project
+//                 configuration); only findings of ID are checked
 //   --app DIR     one multi-file app under fixtures/apps, all rules checked
 // Ends with "N passed, M failed".
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include <re2/re2.h>
 
 #include "engine/engine.h"
+#include "facts/project.h"
 #include "fs/discovery.h"
 #include "nodescope/reports/reports.h"
 #include "nodescope/rule.h"
@@ -135,6 +137,10 @@ std::vector<Expectation> take_annotations(const std::string& file, std::string& 
 }
 
 bool add_file(Fixture& fx, const stdfs::path& abs, const std::string& rel) {
+  if (nodescope::fs::is_project_file(abs.filename().string())) {
+    fx.project_files.push_back(nodescope::facts::ProjectFileText{rel, read_file(abs)});
+    return true;
+  }
   auto lang = nodescope::fs::language_of(rel);
   if (!lang) return false;
   std::string text = read_file(abs);
@@ -163,13 +169,7 @@ Fixture load_fixture(const stdfs::path& path, const std::string& name) {
     std::sort(all.begin(), all.end());
     for (const auto& p : all) {
       const std::string rel = stdfs::relative(p, path).generic_string();
-      if (add_file(fx, p, rel)) continue;
-      const std::string base = p.filename().string();
-      if (base == "package.json" || base == "jsconfig.json" || base == "package-lock.json" ||
-          base == "yarn.lock" || base == "pnpm-lock.yaml" ||
-          (base.starts_with("tsconfig") && base.ends_with(".json"))) {
-        fx.project_files.push_back(nodescope::facts::ProjectFileText{rel, read_file(p)});
-      }
+      add_file(fx, p, rel);
     }
   } else {
     add_file(fx, path, path.filename().generic_string());

@@ -250,6 +250,9 @@ class ModelProbe final : public Rule {
           r.app >= 0 ? m->apps()[static_cast<std::size_t>(r.app)].framework : std::string("none");
       ctx.report(r.site, "route " + r.method + " " + r.path + " of " + app, Confidence::kHigh);
       ctx.report(r.handler_site, "handler of " + r.path, Confidence::kHigh);
+      for (const RouteMiddleware& mw : r.middleware) {
+        ctx.report(mw.site, "middleware " + mw.name + " of " + r.path, Confidence::kHigh);
+      }
     }
     ctx.report(SourceSpan{"app.js", 0, 1, 1},
                "resolves ./routes to " + m->resolve_module("app.js", "./routes"),
@@ -294,7 +297,8 @@ TEST(ModelView, RulesSeeAppsRoutesSitesAndHandlers) {
       {"routes.js",
        "const r = require('express').Router();\n"
        "function list(req, res) { res.end(); }\n"
-       "r.get('/é', list);\nmodule.exports = r;\n"},
+       "r.get('/é', list);\nmodule.exports = r;\n"
+       "r.post('/m', (q, s, n) => n(), list);\n"},
       {"nest.ts",
        "import { NestFactory } from '@nestjs/core';\n"
        "@Controller('cats')\nclass Cats {\n  @Get()\n  all() { return []; }\n}\n"
@@ -306,8 +310,11 @@ TEST(ModelView, RulesSeeAppsRoutesSitesAndHandlers) {
                      "nest.ts:4:3-4:7 route GET /cats of nestjs",
                      "nest.ts:5:3-5:23 handler of /cats",
                      "nest.ts:7:43-7:64 app nestjs",
+                     "routes.js:2:1-2:39 handler of /api/m",
                      "routes.js:2:1-2:39 handler of /api/é",
                      "routes.js:3:1-3:6 route GET /api/é of express",
+                     "routes.js:5:1-5:7 route POST /api/m of express",
+                     "routes.js:5:14-5:30 middleware (anonymous) of /api/m",
                  }));
 }
 

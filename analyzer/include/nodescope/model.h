@@ -31,6 +31,8 @@ struct RouteMiddleware {
   std::string file;
   std::uint32_t line = 0;
   bool conditional = false;  // registered inside an if / ternary / &&
+  // Not part of the JSON contract: the middleware function when it is project code (else unknown).
+  SourceSpan site;
 };
 
 // A test that sends a request matching a route: where the request is made.

@@ -164,6 +164,7 @@ struct Builder {
     m.line = ev.facts(loc.file).line_of(ev.facts(loc.file).at(loc.value).start_byte);
     m.conditional = conditional;
     const Abs a = ev.deref(ev.eval(loc));
+    m.site = function_span(loc);
     if (a.kind == AbsKind::kFunction &&
         ev.facts(a.file).functions[static_cast<std::size_t>(a.fn)].params.size() == 4) {
       m.kind = "error-handler";

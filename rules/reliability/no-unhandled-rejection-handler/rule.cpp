@@ -1,0 +1,209 @@
+// reliability/no-unhandled-rejection-handler: a server entry point with no process-level
+// `unhandledRejection` listener anywhere in the project. Per project: the walk notes listen calls
+// (and Hapi's server.start()), `process.on('unhandledRejection', ...)` and the packages that
+// install such a listener; analyze keeps the listen calls that start a server the model knows
+// (an app created in the same file or imported from the file that creates it, or
+// http(s).createServer(...).listen) outside test files, and reports them when nothing handles
+// rejections. Projects that never listen (libraries, serverless handlers) stay silent.
+#include <array>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nodescope/model.h"
+#include "nodescope/syntax.h"
+#include "registry.h"
+
+namespace nodescope::rules {
+namespace {
+
+constexpr std::array<int, 2> kCwe = {755, 248};
+constexpr std::array<std::string_view, 2> kTags = {"reliability", "promises"};
+constexpr std::array<std::string_view, 2> kKinds = {"call_expression", "import_statement"};
+constexpr RuleMeta kMeta{
+    .id = "reliability/no-unhandled-rejection-handler",
+    .summary =
+        "A server entry point starts listening while the project installs no process-level "
+        "unhandledRejection handler.",
+    .severity = Severity::kWarning,
+    .confidence = Confidence::kMedium,
+    .cwe = kCwe,
+    .tags = kTags,
+    .node_kinds = kKinds,
+    .needs_model = true,
+};
+
+// Packages that install a process-level unhandledRejection listener when loaded or initialised.
+constexpr std::array<std::string_view, 4> kHandlerPackages = {
+    "make-promises-safe", "loud-rejection", "hard-rejection", "@sentry/node"};
+
+struct Listen {
+  Range range;
+  bool direct = false;  // on createServer(...) / express() / fastify() itself
+  bool hapi = false;    // server.start()
+  std::string spec;     // the receiver is imported from this module
+};
+
+struct Facts : RuleFacts {
+  bool handled = false;
+  bool uncaught = false;        // process.on('uncaughtException', ...)
+  bool creates_server = false;  // http(s).createServer(...) somewhere in the file
+  std::vector<Listen> listens;
+};
+
+struct State : RuleState {
+  Facts facts;
+};
+
+std::string_view string_value(const SyntaxNode& s, FileContext& ctx) {
+  if (!s.is("string")) return {};
+  const std::string_view t = ctx.text(s);
+  return t.size() >= 2 ? t.substr(1, t.size() - 2) : std::string_view{};
+}
+
+bool handler_package(std::string_view spec) {
+  for (std::string_view p : kHandlerPackages) {
+    if (spec == p) return true;
+  }
+  return false;
+}
+
+// Test files and folders: servers started there are test fixtures, not entry points.
+bool is_test_path(std::string_view path) {
+  std::string p;  // with a leading slash, so "test/x.js" matches "/test/"
+  p.reserve(path.size() + 1);
+  p.push_back('/');
+  p.append(path);
+  for (std::string_view part : {"/test/", "/tests/", "/__tests__/", "/spec/", "/e2e/",
+                                "/__mocks__/", "/fixtures/", ".test.", ".spec.", ".e2e-spec."}) {
+    if (p.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class NoUnhandledRejectionHandler final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
+    if (node.is("import_statement")) {
+      if (handler_package(string_value(node.field("source"), ctx))) {
+        ctx.state<State>().facts.handled = true;
+      }
+      return;
+    }
+    const SyntaxNode callee = node.field("function").unwrapped();
+    const SyntaxNode args = node.field("arguments");
+    if (callee.is("identifier")) {
+      const std::string_view name = ctx.text(callee);
+      if (name == "require" && args.named_child_count() == 1 &&
+          handler_package(string_value(args.named_child(0), ctx))) {
+        ctx.state<State>().facts.handled = true;
+      } else if (name == "createServer") {
+        ctx.state<State>().facts.creates_server = true;
+      }
+      return;
+    }
+    if (!callee.is("member_expression")) return;
+    const std::string_view method = ctx.text(callee.field("property"));
+    if (method == "on" || method == "once" || method == "addListener" ||
+        method == "prependListener") {
+      if (ctx.text(callee.field("object")) != "process" || args.named_child_count() == 0) return;
+      const std::string_view event = string_value(args.named_child(0), ctx);
+      if (event == "unhandledRejection") ctx.state<State>().facts.handled = true;
+      if (event == "uncaughtException") ctx.state<State>().facts.uncaught = true;
+      return;
+    }
+    if (method == "createServer") {
+      ctx.state<State>().facts.creates_server = true;
+      return;
+    }
+    if (method != "listen" && method != "start") return;
+    const SyntaxNode recv = callee.field("object").unwrapped();
+    Listen l;
+    l.range = ctx.range(node);
+    l.hapi = method == "start";
+    if (recv.is("call_expression")) {
+      if (l.hapi) return;
+      const SyntaxNode f = recv.field("function").unwrapped();
+      const std::string_view ft = ctx.text(f.is("member_expression") ? f.field("property") : f);
+      if (ft != "createServer" && ft != "express" && ft != "fastify" && ft != "Fastify") return;
+      l.direct = true;
+    } else if (recv.is("identifier")) {
+      // server.start(): only on a name that says it is the server (jobs and queues start too).
+      if (l.hapi && ctx.text(recv).find("erver") == std::string_view::npos) return;
+      const ImportBinding* b = ctx.import_of(ctx.text(recv));
+      if (b != nullptr && !b->module.empty() && b->module[0] == '.') l.spec = b->module;
+    } else if (l.hapi || !recv.is("member_expression") || !recv.field("object").is("this")) {
+      return;
+    }
+    ctx.state<State>().facts.listens.push_back(std::move(l));
+  }
+
+  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
+    State& st = ctx.state<State>();
+    if (!st.facts.handled && !st.facts.uncaught && st.facts.listens.empty()) return nullptr;
+    if (is_test_path(ctx.path())) {
+      // A test's server is no entry point, and its process handlers are the test runner's.
+      return nullptr;
+    }
+    return std::make_unique<Facts>(std::move(st.facts));
+  }
+
+  void analyze(ProgramContext& ctx) const override {
+    const ModelView* model = ctx.model();
+    if (model == nullptr) return;
+    // Since Node 15 an unhandled rejection is raised as an uncaught exception, so an
+    // uncaughtException listener sees it too: still reported (the issue asks for the
+    // rejection handler), with low confidence.
+    bool uncaught = false;
+    for (const auto& ff : ctx.facts()) {
+      const auto* f = static_cast<const Facts*>(ff.facts);
+      if (f->handled) return;
+      uncaught = uncaught || f->uncaught;
+    }
+    for (std::string_view p : kHandlerPackages) {
+      if (p == "@sentry/node" && model->has_dependency(p)) return;
+    }
+    std::set<std::string> app_files;
+    std::set<std::string> hapi_files;
+    for (const App& a : model->apps()) {
+      if (!a.site.known()) continue;
+      app_files.insert(a.site.file);
+      if (a.framework == "hapi") hapi_files.insert(a.site.file);
+    }
+    for (const auto& ff : ctx.facts()) {
+      const auto* f = static_cast<const Facts*>(ff.facts);
+      const std::string path(ff.path);
+      for (const Listen& l : f->listens) {
+        bool server = false;
+        Confidence confidence = Confidence::kHigh;
+        if (l.hapi) {
+          server = hapi_files.count(path) != 0;
+        } else if (l.direct || f->creates_server || app_files.count(path) != 0) {
+          server = true;
+        } else if (!l.spec.empty()) {
+          server = app_files.count(model->resolve_module(ff.path, l.spec)) != 0;
+          confidence = Confidence::kMedium;
+        }
+        if (!server) continue;
+        if (uncaught) confidence = Confidence::kLow;
+        ctx.report(ff.path, l.range,
+                   std::string("the server starts here (") + (l.hapi ? "start()" : "listen()") +
+                       ") but no process.on('unhandledRejection', ...) handler exists anywhere "
+                       "in the project: a stray rejected promise kills the process (Node 15+) "
+                       "without your logging or graceful shutdown; install one at start-up",
+                   confidence);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+const Rule& reliability_no_unhandled_rejection_handler() {
+  static const NoUnhandledRejectionHandler kRule;
+  return kRule;
+}
+
+}  // namespace nodescope::rules
