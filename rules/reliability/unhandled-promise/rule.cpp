@@ -101,7 +101,60 @@ struct State : RuleState {
   std::vector<ImportedCall> calls;
   std::vector<AsyncFn> async_fns;
   bool async_errors = false;
+  // Every name the file's text declares async (`async function f`, `f = async`, `f: async`,
+  // `async f(`): a cheap superset that lets most calls skip the scope walk.
+  std::set<std::string, std::less<>> async_names;
 };
+
+bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$';
+}
+
+// One pass over the text (no tree walk): the identifier after `async function` / before `(` in
+// `async name(`, and before `=` / `:` (with an optional type annotation) in `name = async`.
+std::set<std::string, std::less<>> async_names_of(std::string_view src) {
+  std::set<std::string, std::less<>> out;
+  auto skip_ws = [&](std::size_t i) {
+    while (i < src.size() && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r'))
+      ++i;
+    return i;
+  };
+  auto ident_at = [&](std::size_t i) {
+    std::size_t j = i;
+    while (j < src.size() && ident_char(src[j])) ++j;
+    return src.substr(i, j - i);
+  };
+  for (std::size_t at = src.find("async"); at != std::string_view::npos;
+       at = src.find("async", at + 5)) {
+    if ((at > 0 && ident_char(src[at - 1])) || (at + 5 < src.size() && ident_char(src[at + 5]))) {
+      continue;
+    }
+    std::size_t i = skip_ws(at + 5);
+    if (src.substr(i, 8) == "function") {
+      i = skip_ws(i + 8);
+      if (i < src.size() && src[i] == '*') i = skip_ws(i + 1);
+    }
+    if (const std::string_view name = ident_at(i); !name.empty()) out.emplace(name);
+    // Backwards: `name = async`, `name: async`, `name: Type = async` (bounded look-back).
+    std::size_t j = at;
+    for (int steps = 0; j > 0 && steps < 120; ++steps) {
+      const char c = src[j - 1];
+      if (c == ';' || c == '{' || c == '}' || c == '\n' || c == '(' || c == ',') break;
+      --j;
+    }
+    for (std::size_t k = j; k < at;) {
+      if (ident_char(src[k])) {
+        const std::string_view name = ident_at(k);
+        out.emplace(name);
+        k += name.size();
+      } else {
+        ++k;
+      }
+    }
+  }
+  return out;
+}
 
 bool is_function_kind(std::string_view k) {
   return k == "arrow_function" || k == "function_expression" || k == "function_declaration" ||
@@ -552,6 +605,7 @@ class UnhandledPromise final : public Rule {
   // The program's top-level declarations and exports, once per file, before the walk goes in.
   static void scan_program(const SyntaxNode& program, FileContext& ctx) {
     State& st = ctx.state<State>();
+    st.async_names = async_names_of(ctx.source());
     std::vector<std::pair<std::string, std::string>> local_exports;  // exported, local
     for (std::uint32_t i = 0; i < program.named_child_count(); ++i) {
       SyntaxNode s = program.named_child(i);
@@ -825,6 +879,12 @@ class UnhandledPromise final : public Rule {
     if (callee.is("identifier")) {
       const std::string_view name = ctx.text(callee);
       callee_text = std::string(name) + "()";
+      // Only names the file declares async, fetch, and imports can matter: skip the scope walk
+      // for everything else (most calls).
+      if (st.async_names.find(name) == st.async_names.end() && name != "fetch" &&
+          ctx.import_of(name) == nullptr) {
+        return std::nullopt;
+      }
       const Decl d = nearest_decl(name, stmt, ctx, st);
       if (d == Decl::kAsync) return std::string("an async function of this file");
       if (name == "fetch" && (d == Decl::kNone || d == Decl::kImport)) {
@@ -875,6 +935,11 @@ class UnhandledPromise final : public Rule {
     }
     if (!obj.is("identifier")) return std::nullopt;
     const std::string_view recv = ctx.text(obj);
+    // Only Promise, imports and clients made at the top of the file can matter.
+    if (recv != "Promise" && ctx.import_of(recv) == nullptr) {
+      const auto top = st.top.find(std::string(recv));
+      if (top == st.top.end() || top->second.ctor.empty()) return std::nullopt;
+    }
     const Decl d = nearest_decl(recv, stmt, ctx, st);
     // A combinator whose own promise is dropped (allSettled never rejects).
     if (recv == "Promise" && d == Decl::kNone &&
