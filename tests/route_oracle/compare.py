@@ -15,7 +15,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROUTE_KEYS = ['method', 'path', 'file', 'line', 'framework', 'handler', 'middleware', 'auth',
-              'validated', 'rateLimited', 'dynamic']
+              'validated', 'rateLimited', 'dynamic', 'tested', 'tests']
+TEST_KEYS = ['file', 'line']
 MW_KEYS = ['name', 'kind', 'file', 'line', 'conditional']
 KINDS = {'auth', 'validation', 'rate-limit', 'security-headers', 'cors', 'body-parser', 'logger',
          'error-handler', 'other'}
@@ -65,6 +66,11 @@ def shape_problems(doc):
             if m['kind'] not in KINDS:
                 out.append(f'{where}.middleware[{j}]: unknown kind {m["kind"]!r}')
             kinds.add(m['kind'])
+        for j, t in enumerate(r['tests']):
+            if not isinstance(t, dict) or list(t.keys()) != TEST_KEYS:
+                out.append(f'{where}.tests[{j}]: keys != {TEST_KEYS}')
+        if bool(r['tested']) != bool(r['tests']):
+            out.append(f'{where}: "tested" is {r["tested"]} but tests are {r["tests"]!r}')
         for flag, kind in FLAG_OF_KIND.items():
             if bool(r[flag]) != (kind in kinds):
                 out.append(f'{where} {r["method"]} {p}: "{flag}" is {r[flag]} but chain kinds are {sorted(kinds)}')
