@@ -354,5 +354,21 @@ TEST(RouteModel, SetupFunctionsRunOnceWhereTheyAreMounted) {
   });
   EXPECT_EQ(summary(routes), (std::vector<std::string>{"GET /ghost/api/posts"}));
 }
+
+// A method handed the app (`handler.mountRoutes(siteApp)`, Ghost's llms handler): the call is
+// followed like `mount(siteApp)` is, through the object a factory returns.
+TEST(RouteModel, MethodsHandedTheAppAreFollowed) {
+  const auto routes = routes_of({
+      {"handler.js",
+       "function createHandler() {\n  function mountRoutes(siteApp) {\n"
+       "    siteApp.get('/llms.txt', (req, res) => res.end());\n  }\n"
+       "  return { mountRoutes };\n}\nmodule.exports = { createHandler };\n"},
+      {"site.js",
+       "const express = require('express');\nconst { createHandler } = require('./handler');\n"
+       "const siteApp = express();\nconst handler = createHandler();\n"
+       "handler.mountRoutes(siteApp);\n"},
+  });
+  EXPECT_EQ(summary(routes), (std::vector<std::string>{"GET /llms.txt"}));
+}
 }  // namespace
 }  // namespace nodescope::model

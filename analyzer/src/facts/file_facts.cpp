@@ -749,17 +749,30 @@ void Extractor::on_return(const SyntaxNode& node) {
 // Cheap filter before converting anything: a registration-shaped method call, or a call of a
 // name / require() / call with an identifier argument (`require('./routes')(app)`,
 // `registerRoutes(router)`), which may bind a registration function's parameters.
+// `app`, `siteApp`, `apiRouter`, `server`, `fastify`, `instance`: names apps and routers go by.
+static bool names_an_app(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (std::string_view w : {"app", "router", "server", "fastify", "instance"}) {
+    if (lower.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool Extractor::may_register(const SyntaxNode& call) const {
   const SyntaxNode callee = call.field("function").unwrapped();
   if (callee.is("member_expression")) {
     if (is_registration_method(text(callee.field("property")))) return true;
     // A class calling its own setup methods (`this.initializeRoutes(routes)`).
     if (callee.field("object").unwrapped().is("this")) return true;
-    // A project-specific mounting method handed a module (`app.lazyUse('/api', require('./api'))`).
+    // A project-specific mounting method handed a module (`app.lazyUse('/api', require('./api'))`),
+    // or a method handed the app itself (`llmsHandler.mountLlmsRoutes(siteApp)`): arguments named
+    // like an app, router or server (names only: every `res.json(data)` would be too many).
     const SyntaxNode args = call.field("arguments");
     for (std::uint32_t i = 0; !args.is_null() && i < args.named_child_count(); ++i) {
       const SyntaxNode a = args.named_child(i);
       if (a.is("call_expression") && text(a.field("function")) == "require") return true;
+      if (a.is("identifier") && names_an_app(text(a))) return true;
     }
     return false;
   }
