@@ -44,8 +44,8 @@ TEST(Resolve, RelativePathsExtensionsAndIndexes) {
   EXPECT_FALSE(normalize_path("../x").has_value());
 }
 
-std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> files,
-                             std::map<std::string, std::string> kinds = {}) {
+// In-memory sources: (path, text) pairs; `.ts` paths are TypeScript.
+std::vector<engine::InputFile> inputs_of(std::vector<std::pair<std::string, std::string>> files) {
   std::vector<engine::InputFile> inputs;
   for (auto& [path, text] : files) {
     engine::InputFile f;
@@ -55,6 +55,12 @@ std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> fi
     f.content = text;
     inputs.push_back(std::move(f));
   }
+  return inputs;
+}
+
+std::vector<Route> routes_of(std::vector<std::pair<std::string, std::string>> files,
+                             std::map<std::string, std::string> kinds = {}) {
+  std::vector<engine::InputFile> inputs = inputs_of(std::move(files));
   engine::EngineOptions options;
   options.build_routes = true;
   options.jobs = 2;
@@ -262,15 +268,7 @@ class ModelProbe final : public Rule {
 
 std::vector<std::string> probe(std::vector<std::pair<std::string, std::string>> files,
                                bool build_routes = false) {
-  std::vector<engine::InputFile> inputs;
-  for (auto& [path, text] : files) {
-    engine::InputFile f;
-    f.rel_path = path;
-    f.language = path.ends_with(".ts") ? Language::kTypeScript : Language::kJavaScript;
-    f.size = text.size();
-    f.content = text;
-    inputs.push_back(std::move(f));
-  }
+  std::vector<engine::InputFile> inputs = inputs_of(std::move(files));
   static const ModelProbe kProbe;
   static const std::array<const Rule*, 1> kRules = {&kProbe};
   engine::EngineOptions options;
