@@ -7,8 +7,9 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 1> kRules = {
+  static const std::array<const Rule*, 2> kRules = {
       &rules::security_code_injection(),
+      &rules::security_unvalidated_input(),
   };
   return kRules;
 }

@@ -7,5 +7,6 @@
 namespace nodescope::rules {
 
 const Rule& security_code_injection();
+const Rule& security_unvalidated_input();
 
 }  // namespace nodescope::rules
