@@ -502,6 +502,11 @@ std::string chain_root(SyntaxNode n, FileContext& ctx, int& links) {
 class Walker {
  public:
   Walker(FileContext& ctx, Draft& draft) : ctx_(ctx), draft_(draft) {}
+  ~Walker() {
+    if (cursor_ready_) ts_tree_cursor_delete(&cursor_);
+  }
+  Walker(const Walker&) = delete;
+  Walker& operator=(const Walker&) = delete;
 
   void run(const SyntaxNode& fn) {
     SyntaxNode params = fn.field("parameters");
@@ -773,7 +778,26 @@ class Walker {
       return;
     }
     if (k == "class_declaration" || k == "class") return;
-    for (std::uint32_t i = 0; i < n.named_child_count(); ++i) visit(n.named_child(i), depth + 1);
+    // Children through one reused cursor into a per-depth buffer: named_child(i) rescans the
+    // siblings (quadratic on long bodies) and a cursor per node costs an allocation.
+    if (!cursor_ready_) {
+      cursor_ = ts_tree_cursor_new(n.raw());
+      cursor_ready_ = true;
+    } else {
+      ts_tree_cursor_reset(&cursor_, n.raw());
+    }
+    if (buffers_.size() <= static_cast<std::size_t>(depth)) buffers_.resize(depth + 1);
+    std::vector<TSNode>& children = buffers_[static_cast<std::size_t>(depth)];
+    children.clear();
+    if (ts_tree_cursor_goto_first_child(&cursor_)) {
+      do {
+        const TSNode child = ts_tree_cursor_current_node(&cursor_);
+        if (ts_node_is_named(child)) children.push_back(child);
+      } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+    }
+    for (std::size_t i = 0; i < buffers_[static_cast<std::size_t>(depth)].size(); ++i) {
+      visit(SyntaxNode(buffers_[static_cast<std::size_t>(depth)][i]), depth + 1);
+    }
     if (k == "call_expression") on_call(n, false);
     if (k == "new_expression") on_call(n, true);
   }
@@ -876,6 +900,9 @@ class Walker {
   std::set<std::string> root_params_;
   std::vector<Source> checked_;
   int budget_ = 40000;
+  TSTreeCursor cursor_{};
+  bool cursor_ready_ = false;
+  std::vector<std::vector<TSNode>> buffers_;
 };
 
 // ---- the rule ----------------------------------------------------------------------------------
