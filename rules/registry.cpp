@@ -7,12 +7,13 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 7> kRules = {
+  static const std::array<const Rule*, 8> kRules = {
       &rules::reliability_no_unhandled_rejection_handler(),
       &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),
       &rules::security_missing_helmet(),
       &rules::security_missing_rate_limit(),
+      &rules::security_unvalidated_input(),
       &rules::security_weakened_helmet(),
       &rules::testing_untested_route(),
   };

@@ -11,6 +11,7 @@ const Rule& reliability_unhandled_promise();
 const Rule& security_code_injection();
 const Rule& security_missing_helmet();
 const Rule& security_missing_rate_limit();
+const Rule& security_unvalidated_input();
 const Rule& security_weakened_helmet();
 const Rule& testing_untested_route();
 
