@@ -211,6 +211,12 @@ constexpr std::array<std::string_view, 44> kFsFunctions = {"readFile",
                                                            "symlink",
                                                            "chmod",
                                                            "truncate"};
+// Methods that take route handlers inline (Express/Koa verbs, use, route; Fastify route; Hapi
+// register/route).
+constexpr std::array<std::string_view, 14> kRouteMethods = {
+    "get", "post", "put",     "patch", "delete",   "del",   "all",
+    "use", "head", "options", "route", "register", "param", "search"};
+
 constexpr std::array<std::string_view, 4> kVmFunctions = {"runInNewContext", "runInThisContext",
                                                           "runInContext", "compileFunction"};
 constexpr std::array<std::string_view, 7> kHttpPackages = {
@@ -1177,12 +1183,27 @@ class UnvalidatedInput final : public Rule {
     }
   }
 
+  // An anonymous function passed to a call that does not take route handlers
+  // (`items.forEach(i => ...)`, `.then(r => ...)`, `new Promise(...)`): it only matters as part
+  // of the function around it, whose walk goes into it, so it gets no summary of its own.
+  // Summarising every callback again made the rule quadratic in nesting on real code.
+  static bool inline_callback(const SyntaxNode& node, FileContext& ctx) {
+    if (node.is("method_definition") || !node.field("name").is_null()) return false;
+    const SyntaxNode args = node.parent();
+    if (!args.is("arguments")) return false;
+    const SyntaxNode callee = args.parent().field("function").unwrapped();
+    if (callee.is("identifier")) return false;  // wrap(fn), asyncHandler(fn): keep
+    if (!callee.is("member_expression")) return !args.parent().is("call_expression");
+    return !one_of(ctx.text(callee.field("property")), kRouteMethods);
+  }
+
   static void note_function(const SyntaxNode& node, FileContext& ctx) {
     SyntaxNode params = node.field("parameters");
     if (params.is_null()) params = node.field("parameter");
     if (params.is_null() || (params.is("formal_parameters") && params.named_child_count() == 0)) {
       return;
     }
+    if (inline_callback(node, ctx)) return;
     State& st = ctx.state<State>();
     if (st.drafts.size() >= 4096) return;
     Draft draft;
