@@ -368,5 +368,26 @@ TEST(RouteModel, MethodsHandedTheAppAreFollowed) {
   });
   EXPECT_EQ(summary(routes), (std::vector<std::string>{"GET /llms.txt"}));
 }
+
+// A wrapped handler: what Express calls is the wrapper's closure (handler_site); the handler's own
+// code is the function given to the wrapper (handler_code), for a project or a package wrapper.
+TEST(RouteModel, WrappedHandlersKeepTheirOwnCode) {
+  const std::string app =
+      "const express = require('express');\nconst asyncHandler = "
+      "require('express-async-handler');\n"
+      "const wrap = (fn) => (req, res, next) => fn(req, res, next).catch(next);\n"
+      "const app = express();\n"
+      "app.post('/a', wrap(async (req, res) => res.json(req.body)));\n"
+      "app.post('/b', asyncHandler(async (req, res) => res.end()));\n"
+      "app.post('/c', async (req, res) => res.end());\n";
+  const auto routes = routes_of({{"app.js", app}});
+  ASSERT_EQ(summary(routes), (std::vector<std::string>{"POST /a", "POST /b", "POST /c"}));
+  auto at = [&](const SourceSpan& s) { return s.known() ? app.substr(s.start_byte, 11) : "-"; };
+  EXPECT_EQ(at(routes[0].handler_site), "(req, res, ");  // the wrapper's closure
+  EXPECT_EQ(at(routes[0].handler_code), "async (req,");
+  EXPECT_EQ(at(routes[1].handler_site), "-");  // a package wrapper: not project code
+  EXPECT_EQ(at(routes[1].handler_code), "async (req,");
+  EXPECT_EQ(at(routes[2].handler_code), at(routes[2].handler_site));
+}
 }  // namespace
 }  // namespace nodescope::model

@@ -59,6 +59,11 @@ struct Route {
   std::int32_t app = -1;    // index into the model's apps, -1 when the route has no known app
   SourceSpan site;          // the registering call's callee (`router.post`, `@Post`)
   SourceSpan handler_site;  // the handler function when it is project code (else unknown)
+  // The project function holding the handler's own code: handler_site, or for a wrapped handler
+  // (`asyncHandler(async (req, res) => ...)`, `catchAsync(fn)`) the function given to the
+  // wrapper. handler_site is what the framework calls (the wrapper's closure, or unknown for a
+  // package wrapper); rules that read request data look here.
+  SourceSpan handler_code;
 };
 
 // A framework the route table found, with the version the project pins.

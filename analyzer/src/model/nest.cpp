@@ -204,6 +204,7 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
                   route.file, verb->start_byte,
                   verb->start_byte + 1 + static_cast<std::uint32_t>(verb->name.size()), route.line};
               route.handler_site = helpers.method_span(file, m.start_byte);
+              route.handler_code = route.handler_site;
               route.middleware = global_middleware;
               route.middleware.insert(route.middleware.end(), guards.begin(), guards.end());
               route.middleware.insert(route.middleware.end(), pipes.begin(), pipes.end());

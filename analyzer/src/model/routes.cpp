@@ -117,6 +117,20 @@ struct Builder {
     return span_at(a.file, fn.start_byte, fn.end_byte);
   }
 
+  // The function a wrapped handler wraps: the last argument of the call at `loc` that is a
+  // project function (`asyncHandler(async (req, res) => ...)`, `catchAsync(controller.list)`);
+  // else the handler itself.
+  SourceSpan code_span(const Loc& loc, const SourceSpan& handler) {
+    if (loc.value == facts::kNoValue) return handler;
+    const facts::Value& v = ev.facts(loc.file).at(loc.value);
+    if (v.kind != facts::ValueKind::kCall) return handler;
+    for (std::uint32_t i = v.count; i-- > 0;) {
+      const SourceSpan inner = function_span(Loc{loc.file, ev.facts(loc.file).item(v, i), loc.env});
+      if (inner.known()) return inner;
+    }
+    return handler;
+  }
+
   // The span of the function that starts at `start_byte` in `file` (a class method).
   SourceSpan method_span(std::uint32_t file, std::uint32_t start_byte) const {
     for (const facts::Function& fn : ev.facts(file).functions) {
@@ -340,7 +354,10 @@ struct Builder {
       route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
                           ? "(none)"
                           : ev.name_of(r.items[0]);
-      if (!r.items.empty()) route.handler_site = function_span(r.items[0]);
+      if (!r.items.empty()) {
+        route.handler_site = function_span(r.items[0]);
+        route.handler_code = code_span(r.items[0], route.handler_site);
+      }
       finish(route);
       out.push_back(std::move(route));
     }
@@ -446,7 +463,10 @@ struct Builder {
       route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
                           ? "(none)"
                           : ev.name_of(r.items[0]);
-      if (!r.items.empty()) route.handler_site = function_span(r.items[0]);
+      if (!r.items.empty()) {
+        route.handler_site = function_span(r.items[0]);
+        route.handler_code = code_span(r.items[0], route.handler_site);
+      }
       finish(route);
       out.push_back(std::move(route));
     }
@@ -504,7 +524,10 @@ struct Builder {
         route.middleware.push_back(describe(items[i], r.conditional));
       }
       route.handler = items.empty() ? "(none)" : ev.name_of(items.back());
-      if (!items.empty()) route.handler_site = function_span(items.back());
+      if (!items.empty()) {
+        route.handler_site = function_span(items.back());
+        route.handler_code = code_span(items.back(), route.handler_site);
+      }
       finish(route);
       out.push_back(std::move(route));
     }

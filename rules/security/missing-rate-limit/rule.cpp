@@ -211,11 +211,11 @@ class MissingRateLimit final : public Rule {
     if (const std::string_view w = sensitive_word(r.handler, false); !w.empty()) {
       return "its handler " + r.handler + " is about authentication ('" + std::string(w) + "')";
     }
-    if (!r.handler_site.known()) return {};
+    if (!r.handler_code.known()) return {};
     for (const auto& f : ctx.facts()) {
-      if (f.path != r.handler_site.file) continue;
+      if (f.path != r.handler_code.file) continue;
       for (const auto& [byte, what] : static_cast<const Facts*>(f.facts)->costly) {
-        if (byte >= r.handler_site.start_byte && byte < r.handler_site.end_byte) {
+        if (byte >= r.handler_code.start_byte && byte < r.handler_code.end_byte) {
           // Reading a file per request is common and cheap; hashing and processes are not.
           if (what == kFileSystem) confidence = Confidence::kLow;
           return "its handler " + std::string(what);

@@ -1683,12 +1683,12 @@ void UnvalidatedInput::analyze(ProgramContext& ctx) const {
   std::vector<std::pair<std::string, std::uint32_t>> order;
 
   for (const Route& route : model->routes()) {
-    if (route.validated || !route.handler_site.known()) continue;
-    const Summary* fn = joiner.at(route.handler_site.file, route.handler_site.start_byte);
+    if (route.validated || !route.handler_code.known()) continue;
+    const Summary* fn = joiner.at(route.handler_code.file, route.handler_code.start_byte);
     if (fn == nullptr || fn->validates) continue;
     const bool nest = route.framework == "nestjs";
     const bool koa = route.framework == "koa";
-    const Facts* file_facts = joiner.facts(route.handler_site.file);
+    const Facts* file_facts = joiner.facts(route.handler_code.file);
 
     // Nest: which parameters are request input (decorated, no pipe, no validating DTO).
     std::map<std::uint8_t, std::string> nest_sources;
@@ -1705,7 +1705,7 @@ void UnvalidatedInput::analyze(ProgramContext& ctx) const {
           if (p.type_spec.empty()) {
             dto = file_facts != nullptr && file_facts->dtos.count(p.type) != 0;
           } else {
-            const std::string target = joiner.resolve(route.handler_site.file, p.type_spec);
+            const std::string target = joiner.resolve(route.handler_code.file, p.type_spec);
             const Facts* tf = joiner.facts(target);
             // A type from a package, or a project file we cannot read: assume it validates.
             dto = target.empty() || tf == nullptr || tf->dtos.count(p.type) != 0 ||
@@ -1752,7 +1752,7 @@ void UnvalidatedInput::analyze(ProgramContext& ctx) const {
       return true;
     };
     std::vector<Hit> hits;
-    joiner.collect(route.handler_site.file, *fn, accept, 0, "", hits);
+    joiner.collect(route.handler_code.file, *fn, accept, 0, "", hits);
     const std::string route_name = route.method + " " + route.path;
     for (Hit& h : hits) {
       const auto key = std::make_pair(h.file, h.range.start_byte);
