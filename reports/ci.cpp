@@ -49,7 +49,17 @@ std::string to_github(const ScanResult& result) {
                    f.range.column, f.range.end_line, f.range.end_column,
                    text::github_property(f.rule_id), text::github_data(f.message));
   }
+  // Diagnostics after the findings (GitHub shows only the first few annotations of each kind per
+  // step): an internal error as a warning, what the user may fix (parse errors, malformed JSON,
+  // not UTF-8) as a notice, and the expected skips (minified, too large, binary, symlinks) only in
+  // the debug log, so a bundled theme does not fill the annotations.
   for (const Diagnostic& d : result.diagnostics) {
+    if (text::is_routine_skip(d.kind)) {
+      fmt::format_to(std::back_inserter(out), "::debug::{}\n",
+                     text::github_data(fmt::format("nodescope {}: {}: {}", d.kind,
+                                                   d.file.empty() ? "(scan)" : d.file, d.message)));
+      continue;
+    }
     std::string props;
     if (!d.file.empty()) {
       props = "file=" + text::github_property(d.file);
@@ -58,7 +68,8 @@ std::string to_github(const ScanResult& result) {
       props += ",";
     }
     props += "title=" + text::github_property(fmt::format("nodescope {}", d.kind));
-    fmt::format_to(std::back_inserter(out), "::warning {}::{}\n", props,
+    fmt::format_to(std::back_inserter(out), "::{} {}::{}\n",
+                   d.kind == diag::kInternalError ? "warning" : "notice", props,
                    text::github_data(d.message));
   }
   return out;

@@ -195,11 +195,18 @@ void write_result(Writer& w, const Finding& f,
 }
 
 // Diagnostics are about the tool's run, not the code: a file it could not (fully) analyse.
-// internal-error is an error; every other kind a warning (the scan went on without that file).
+// internal-error is an error; the expected skips (minified, too large, binary, symlinks, not a
+// file) are notes; everything else (parse errors and timeouts, not UTF-8, unreadable, malformed
+// JSON) a warning, since findings in that file may be missing.
+std::string_view notification_level(std::string_view kind) {
+  if (kind == diag::kInternalError) return "error";
+  return text::is_routine_skip(kind) ? "note" : "warning";
+}
+
 void write_notification(Writer& w, const Diagnostic& d) {
   w.StartObject();
   key(w, "level");
-  str(w, d.kind == diag::kInternalError ? "error" : "warning");
+  str(w, notification_level(d.kind));
   message(w, "message", d.message);
   key(w, "descriptor");
   w.StartObject();

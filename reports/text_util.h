@@ -5,7 +5,16 @@
 #include <string>
 #include <string_view>
 
+#include "nodescope/result.h"
+
 namespace nodescope::reports::text {
+
+// Diagnostics that only say a file was skipped as expected (minified, too large, binary, symlinks,
+// not a regular file): reported quietly by the CI formats.
+inline bool is_routine_skip(std::string_view kind) {
+  return kind == diag::kSkippedMinified || kind == diag::kTooLarge || kind == diag::kBinary ||
+         kind == diag::kSymlinkLoop || kind == diag::kSymlinkOutsideRoot || kind == diag::kNotAFile;
+}
 
 // The first paragraph under "## <heading>" of a markdown document, its lines joined with single
 // spaces; "" when there is no such heading.

@@ -70,7 +70,8 @@ struct SarifOptions {
 std::string to_sarif(const ScanResult& result, const SarifOptions& options);
 
 // `::error file=..,line=..,col=..,endLine=..,endColumn=..,title=rule::message` per finding
-// (GitHub Actions workflow commands; note severity as ::notice), diagnostics as ::warning.
+// (GitHub Actions workflow commands; note severity as ::notice); then diagnostics: an internal
+// error as ::warning, other problems as ::notice, routine skips (minified, too large) as ::debug.
 std::string to_github(const ScanResult& result);
 
 // GitLab Code Quality (a JSON array of issues: description, check_name, fingerprint, severity,
