@@ -56,6 +56,15 @@ else
   echo "$openapi_out" | grep -v 'unknown format'
   status=1
 fi
+# Every SARIF log the tests produce (the reporter goldens, `--format sarif` of every fixture app,
+# a tree with non-ASCII and reserved path characters) against the official SARIF 2.1.0 schema.
+echo "== sarif schema =="
+if tests/sarif/setup.sh && sarif_out="$(node tests/sarif/validate-sarif.js build/nodescope tests/golden/*.sarif fixtures/apps/*/ 2>&1)"; then
+  echo "$sarif_out"
+else
+  echo "${sarif_out:-sarif validator setup failed}"
+  status=1
+fi
 
 if [ "$quick" -eq 0 ]; then
   analyzer/tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \

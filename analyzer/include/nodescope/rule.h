@@ -130,4 +130,7 @@ class Rule {
 // The explicit, sorted list of every rule (rules/registry.cpp).
 std::span<const Rule* const> all_rules();
 
+// A rule's README.md (markdown), embedded at build time (ADR 0003); "" for an unknown id.
+std::string_view rule_readme(std::string_view id);
+
 }  // namespace nodescope

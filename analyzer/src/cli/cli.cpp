@@ -96,6 +96,11 @@ struct ScanFlags {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string output;
+  // Extra reports written in the same run, beside the main one (--sarif FILE, --json FILE, ...).
+  std::string sarif_file;
+  std::string json_file;
+  std::string gitlab_file;
+  std::string junit_file;
   unsigned jobs = 0;
   std::string fail_on = "error";
   bool parse_only = false;
@@ -118,9 +123,62 @@ fs::DiscoveryOptions discovery_of(const ScanFlags& flags) {
   return discovery;
 }
 
+// The bytes of one scan report format (`--format` values and the extra-output flags).
+std::string render_scan(const std::string& format, const ScanResult& result,
+                        const stdfs::path& root, const ScanFlags& flags, bool to_file) {
+  if (format == "json") return reports::to_json(result, tool_info());
+  if (format == "sarif") {
+    reports::SarifOptions sarif;
+    sarif.tool = tool_info();
+    sarif.information_uri = NODESCOPE_HOMEPAGE_URL;
+    sarif.rules = all_rules();
+    sarif.rule_help = rule_readme;
+    std::error_code ec;
+    const stdfs::path abs = stdfs::weakly_canonical(stdfs::absolute(root, ec), ec);
+    if (!ec) sarif.source_root = abs.generic_string();
+    return reports::to_sarif(result, sarif);
+  }
+  if (format == "github") return reports::to_github(result);
+  if (format == "gitlab") return reports::to_gitlab(result, all_rules());
+  if (format == "junit") return reports::to_junit(result, tool_info());
+  reports::TextOptions text;
+  text.color = want_color(to_file);
+  text.show_timings = flags.stats;
+  return reports::to_text(result, text);
+}
+
+// Every file the run writes, as (format, path): the main report when -o names one, then the
+// extra outputs in a fixed order.
+std::vector<std::pair<std::string, std::string>> output_files(const ScanFlags& flags) {
+  std::vector<std::pair<std::string, std::string>> files;
+  if (!flags.output.empty()) files.emplace_back(flags.format, flags.output);
+  if (!flags.sarif_file.empty()) files.emplace_back("sarif", flags.sarif_file);
+  if (!flags.json_file.empty()) files.emplace_back("json", flags.json_file);
+  if (!flags.gitlab_file.empty()) files.emplace_back("gitlab", flags.gitlab_file);
+  if (!flags.junit_file.empty()) files.emplace_back("junit", flags.junit_file);
+  return files;
+}
+
 int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   const std::vector<stdfs::path> inputs = inputs_of(flags);
   const stdfs::path root = choose_root(inputs);
+
+  // Two reports into one file would leave whichever came last: refuse before scanning.
+  const auto files = output_files(flags);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      std::error_code ec;
+      const auto a = stdfs::weakly_canonical(stdfs::absolute(files[i].second, ec), ec);
+      const auto b = stdfs::weakly_canonical(stdfs::absolute(files[j].second, ec), ec);
+      if (a == b) {
+        err << fmt::format(
+            "nodescope: error: the {} and the {} report would both be written to '{}'; give "
+            "each output its own file\n",
+            files[j].first, files[i].first, files[i].second);
+        return kExitError;
+      }
+    }
+  }
 
   engine::EngineOptions options;
   options.jobs = flags.jobs;
@@ -133,16 +191,16 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     return kExitError;
   }
 
-  std::string bytes;
-  if (flags.format == "json") {
-    bytes = reports::to_json(*result, tool_info());
-  } else {
-    reports::TextOptions text;
-    text.color = want_color(!flags.output.empty());
-    text.show_timings = flags.stats;
-    bytes = reports::to_text(*result, text);
+  // The main report (stdout or -o), then each extra output; every failure is reported, and any
+  // one makes the exit code 2.
+  bool written = emit(render_scan(flags.format, *result, root, flags, !flags.output.empty()),
+                      flags.output, out, err);
+  for (std::size_t i = flags.output.empty() ? 0 : 1; i < files.size(); ++i) {
+    written =
+        emit(render_scan(files[i].first, *result, root, flags, true), files[i].second, out, err) &&
+        written;
   }
-  if (!emit(bytes, flags.output, out, err)) return kExitError;
+  if (!written) return kExitError;
   if (flags.stats && flags.format != "text") {
     const auto& t = result->timings;
     err << fmt::format(
@@ -209,10 +267,17 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* scan_cmd =
       app.add_subcommand("scan", "Analyse files and folders (default: the current folder)");
   scan_cmd->add_option("paths", scan.paths, "Files or folders to scan");
-  scan_cmd->add_option("-f,--format", scan.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+  scan_cmd
+      ->add_option("-f,--format", scan.format,
+                   "Output format: text, json, sarif (SARIF 2.1.0), github (Actions annotations), "
+                   "gitlab (Code Quality), junit")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit"}))
       ->capture_default_str();
   scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
+  scan_cmd->add_option("--sarif", scan.sarif_file, "Also write SARIF 2.1.0 to FILE");
+  scan_cmd->add_option("--json", scan.json_file, "Also write the JSON report to FILE");
+  scan_cmd->add_option("--gitlab", scan.gitlab_file, "Also write GitLab Code Quality JSON to FILE");
+  scan_cmd->add_option("--junit", scan.junit_file, "Also write JUnit XML to FILE");
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1u, 1024u));
   scan_cmd->add_option("--fail-on", scan.fail_on, "Lowest severity that makes the exit code 1")

@@ -3,8 +3,10 @@
 // anything run-specific (tool version, colour, timings) in explicitly.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "nodescope/result.h"
 #include "nodescope/rule.h"
@@ -39,6 +41,48 @@ std::string routes_to_text(const std::vector<Route>& routes);
 // source location as x-nodescope-* extensions. Dynamic routes are left out (counted in
 // info.description), since their paths are not known.
 std::string routes_to_openapi(const std::vector<Route>& routes, const std::string& title);
+
+// SARIF 2.1.0 for code hosts (GitHub code scanning, GitLab, Azure DevOps). Everything run-specific
+// comes in here; the reporter reads no files (ADR 0003: rule READMEs are embedded at build time
+// and handed in through `rule_help`).
+struct SarifOptions {
+  ToolInfo tool;
+  std::string information_uri;  // the project's home page (driver.informationUri); "" leaves it out
+  // driver.rules, in this order (results point into it with ruleIndex). A finding whose rule is
+  // not listed still gets a result, with ruleId only.
+  std::span<const Rule* const> rules;
+  // The rule's README (markdown) by id, used as help.text / help.markdown and for
+  // fullDescription; "" (or no function) falls back to the rule's summary.
+  std::function<std::string_view(std::string_view)> rule_help;
+  // The scan root as an absolute path (forward slashes), written as a file URI ending in '/' in
+  // originalUriBaseIds["%SRCROOT%"].uri; "" leaves the uri out (consumers then resolve against
+  // their checkout, as code hosts do).
+  std::string source_root;
+  // runs[0].automationDetails.id: the category GitHub keys alerts by ("nodescope/").
+  std::string automation_id = "nodescope/";
+};
+
+// One run: driver and rules with help, precision, security-severity and CWE tags; one result per
+// finding (relative URI with uriBaseId %SRCROOT%, 1-based region in UTF-16 columns, the
+// fingerprint as partialFingerprints["nodescopeFingerprint/v1"]); diagnostics as
+// toolExecutionNotifications of the single invocation. Two-space indent, final newline,
+// byte-identical for identical input.
+std::string to_sarif(const ScanResult& result, const SarifOptions& options);
+
+// `::error file=..,line=..,col=..,endLine=..,endColumn=..,title=rule::message` per finding
+// (GitHub Actions workflow commands; note severity as ::notice); then diagnostics: an internal
+// error as ::warning, other problems as ::notice, routine skips (minified, too large) as ::debug.
+std::string to_github(const ScanResult& result);
+
+// GitLab Code Quality (a JSON array of issues: description, check_name, fingerprint, severity,
+// location.path, location.lines). Severity: note -> info, warning -> minor, error -> major, and
+// error in a security rule (of `rules`) -> critical; see the README.
+std::string to_gitlab(const ScanResult& result, std::span<const Rule* const> rules);
+
+// JUnit XML: one <testsuite name="nodescope">, a failing <testcase> per finding (classname =
+// file, name = "rule at line:column"), a single passing testcase when there is none, and
+// diagnostics in <system-err>.
+std::string to_junit(const ScanResult& result, const ToolInfo& tool);
 
 // `nodescope rules`: every rule's metadata.
 std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& tool);
