@@ -71,6 +71,13 @@ std::string to_text(const ScanResult& result, const TextOptions& options) {
   out += style.paint(total == 0 ? "32" : (counts[2] ? "31" : "33"), summary);
   out += fmt::format(" in {} ({} parsed, {} skipped).\n", plural(result.stats.files, "file"),
                      result.stats.parsed, result.stats.skipped);
+  if (result.stats.model && result.stats.routes > 0) {
+    // Route coverage by tests (testing/untested-route reports the untested ones).
+    out += fmt::format("Routes: {} tested of {} ({:.0f}%).\n", result.stats.tested_routes,
+                       result.stats.routes,
+                       100.0 * static_cast<double>(result.stats.tested_routes) /
+                           static_cast<double>(result.stats.routes));
+  }
   if (options.show_timings) {
     const double secs = result.timings.total_ms / 1000.0;
     const double mb = static_cast<double>(result.stats.bytes) / (1024.0 * 1024.0);

@@ -63,6 +63,17 @@ TEST(Reports, TextGoldenColorAndTimings) {
   check_golden("scan-color.txt", to_text(canned(), TextOptions{true, true}));
 }
 
+// Route coverage ends the text output when the model was built, and only then.
+TEST(Reports, TextShowsRouteCoverageWhenTheModelWasBuilt) {
+  ScanResult r = canned();
+  EXPECT_EQ(to_text(r, TextOptions{}).find("Routes:"), std::string::npos);
+  r.stats.model = true;
+  r.stats.routes = 8;
+  r.stats.tested_routes = 3;
+  const std::string text = to_text(r, TextOptions{});
+  EXPECT_NE(text.find("\nRoutes: 3 tested of 8 (38%).\n"), std::string::npos) << text;
+}
+
 TEST(Reports, EmptyResult) {
   check_golden("empty.json", to_json(ScanResult{}, ToolInfo{"nodescope", "9.9.9"}));
   EXPECT_EQ(to_text(ScanResult{}, TextOptions{}),
