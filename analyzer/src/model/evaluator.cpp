@@ -1154,6 +1154,12 @@ std::vector<Loc> Evaluator::flatten(const std::vector<Loc>& items) {
     auto [loc, depth] = stack.back();
     stack.pop_back();
     if (loc.value == facts::kNoValue) continue;  // an absent option flattens to nothing
+    // `app.use(...security)`, `[...common, auth]`: a spread stands for the array's elements.
+    if (const Value& v = facts(loc.file).at(loc.value);
+        v.kind == ValueKind::kSpread && v.a != facts::kNoValue && depth < 8) {
+      stack.emplace_back(Loc{loc.file, v.a, loc.env}, depth + 1);
+      continue;
+    }
     const Abs a = deref(eval(loc), 0);
     if (a.kind == AbsKind::kLiteral && depth < 8) {
       const auto& f = facts(a.file);
