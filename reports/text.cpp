@@ -91,15 +91,22 @@ std::string to_text(const ScanResult& result, const TextOptions& options) {
 }
 
 std::string rules_to_text(std::span<const Rule* const> rules) {
+  auto cwe_of = [](const RuleMeta& m) {
+    std::string cwe;
+    for (int c : m.cwe) cwe += fmt::format("{}CWE-{}", cwe.empty() ? "" : ",", c);
+    return cwe;
+  };
   std::size_t width = 0;
-  for (const Rule* r : rules) width = std::max(width, r->meta().id.size());
+  std::size_t cwe_width = 9;
+  for (const Rule* r : rules) {
+    width = std::max(width, r->meta().id.size());
+    cwe_width = std::max(cwe_width, cwe_of(r->meta()).size());
+  }
   std::string out;
   for (const Rule* r : rules) {
     const RuleMeta& m = r->meta();
-    std::string cwe;
-    for (int c : m.cwe) cwe += fmt::format("{}CWE-{}", cwe.empty() ? "" : ",", c);
-    out += fmt::format("{:<{}}  {:<7}  {:<9}  {}\n", m.id, width, to_string(m.severity), cwe,
-                       m.summary);
+    out += fmt::format("{:<{}}  {:<7}  {:<{}}  {}\n", m.id, width, to_string(m.severity),
+                       cwe_of(m), cwe_width, m.summary);
   }
   return out;
 }
