@@ -61,6 +61,17 @@ TEST(Suppress, EachFormCoversItsLine) {
   EXPECT_EQ(r.stats.suppressed, 5u);
 }
 
+TEST(Suppress, CrlfLines) {
+  const ScanResult r =
+      run("// nodescope-ignore-next-line security/code-injection\r\n"
+          "eval(a);\r\n"
+          "eval(b); // nodescope-ignore security/code-injection\r\n"
+          "// nodescope-ignore security/code-injection\r\n");
+  EXPECT_TRUE(r.diagnostics.empty());
+  EXPECT_EQ(summary(r), std::vector<std::string>{"meta/unused-suppression@4"});
+  EXPECT_EQ(r.stats.suppressed, 2u);
+}
+
 TEST(Suppress, SeveralIdsCommasOrSpaces) {
   const ScanResult r =
       run("// nodescope-ignore-next-line reliability/unhandled-promise,security/code-injection\n"

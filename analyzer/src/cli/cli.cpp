@@ -375,9 +375,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   ScanFlags base;
   CLI::App* baseline_cmd = app.add_subcommand(
-      "baseline",
-      "Record the current findings in .nodescope-baseline.json (in the scan root), so that "
-      "`scan --baseline FILE` reports only new ones");
+      "baseline", "Record the current findings (.nodescope-baseline.json) for `scan --baseline`");
   baseline_cmd->add_option("paths", base.paths, "Files or folders (default: the current folder)");
   baseline_cmd->add_option("-o,--output", base.output,
                            "Write the baseline to FILE instead of the scan root");

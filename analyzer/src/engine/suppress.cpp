@@ -124,9 +124,13 @@ std::vector<Suppression> find_suppressions(std::string_view text, TSNode root,
         s.scope == Suppression::Scope::kNextLine ? s.comment.end_line + 1 : s.comment.line;
     const std::string_view first = lines.line_text(s.comment.line);
     const std::uint32_t first_start = lines.starts()[s.comment.line - 1];
-    const std::string_view before = first.substr(0, begin - first_start);
+    // Clamped: a `//` comment on a CRLF line includes the '\r' that line_text leaves out.
+    const std::string_view before =
+        first.substr(0, std::min<std::size_t>(begin - first_start, first.size()));
     std::string_view after;
-    if (s.comment.end_line == s.comment.line) after = first.substr(end - first_start);
+    if (s.comment.end_line == s.comment.line) {
+      after = first.substr(std::min<std::size_t>(end - first_start, first.size()));
+    }
     s.alone_on_line = blank(before, "{") && blank(after, "}");
     s.line_hash = line_hash(first);
     out.push_back(std::move(s));
