@@ -59,15 +59,16 @@ class Reader {
 Expected<Baseline> read_entries(od::value findings, const Reader& reader) {
   Baseline out;
   od::array arr;
-  if (findings.get_array().get(arr)) {
-    return reader.error_at(reader.token(findings), "\"findings\" must be an array");
+  if (findings.get_array().get(arr) != simdjson::SUCCESS) {
+    return reader.error_at(Reader::token(findings), "\"findings\" must be an array");
   }
   for (auto element : arr) {
     od::value item;
-    if (element.get(item)) return reader.error_at_start("unreadable entry in \"findings\"");
-    const std::string_view at = reader.token(item);
+    if (element.get(item) != simdjson::SUCCESS)
+      return reader.error_at_start("unreadable entry in \"findings\"");
+    const std::string_view at = Reader::token(item);
     od::object obj;
-    if (item.get_object().get(obj)) {
+    if (item.get_object().get(obj) != simdjson::SUCCESS) {
       return reader.error_at(at, "each entry of \"findings\" must be an object");
     }
     std::string rule;
@@ -76,7 +77,8 @@ Expected<Baseline> read_entries(od::value findings, const Reader& reader) {
     for (auto field : obj) {
       std::string_view key;
       od::value value;
-      if (field.unescaped_key().get(key) || field.value().get(value)) {
+      if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
+          field.value().get(value) != simdjson::SUCCESS) {
         return reader.error_at(at, "unreadable entry in \"findings\"");
       }
       std::string* slot = key == "ruleId"        ? &rule
@@ -84,16 +86,16 @@ Expected<Baseline> read_entries(od::value findings, const Reader& reader) {
                           : key == "fingerprint" ? &fingerprint
                                                  : nullptr;
       if (slot == nullptr) continue;
-      const std::string_view value_at = reader.token(value);
+      const std::string_view value_at = Reader::token(value);
       std::string_view s;
-      if (value.get_string().get(s) || s.empty()) {
+      if (value.get_string().get(s) != simdjson::SUCCESS || s.empty()) {
         return reader.error_at(value_at, fmt::format("\"{}\" must be a non-empty string", key));
       }
       *slot = std::string(s);
     }
     if (rule.empty() || file.empty() || fingerprint.empty()) {
       return reader.error_at(
-          at, "each entry of \"findings\" needs \"ruleId\", \"file\" and \"fingerprint\" strings");
+          at, R"(each entry of "findings" needs "ruleId", "file" and "fingerprint" strings)");
     }
     out.entries.emplace(std::move(rule), std::move(file), std::move(fingerprint));
   }
@@ -112,22 +114,24 @@ Expected<Baseline> parse_baseline(std::string_view text, const std::string& disp
   od::parser parser;
   od::document doc;
   od::object root;
-  if (parser.iterate(padded).get(doc) || doc.get_object().get(root)) {
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS ||
+      doc.get_object().get(root) != simdjson::SUCCESS) {
     return reader.error_at_start(
-        "the top level must be an object with \"version\" and \"findings\"");
+        R"(the top level must be an object with "version" and "findings")");
   }
   bool have_version = false;
   std::optional<Expected<Baseline>> entries;
   for (auto field : root) {
     std::string_view key;
     od::value value;
-    if (field.unescaped_key().get(key) || field.value().get(value)) {
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS ||
+        field.value().get(value) != simdjson::SUCCESS) {
       return reader.error_at_start("unreadable top-level field");
     }
-    const std::string_view at = reader.token(value);
+    const std::string_view at = Reader::token(value);
     if (key == "version") {
       std::uint64_t version = 0;
-      if (value.get_uint64().get(version)) {
+      if (value.get_uint64().get(version) != simdjson::SUCCESS) {
         return reader.error_at(at, "\"version\" must be a whole number");
       }
       if (version != kBaselineVersion) {

@@ -83,10 +83,8 @@ void parse_directive(std::string_view body, Suppression& s) {
 }
 
 bool blank(std::string_view s, std::string_view also) {
-  for (const char c : s) {
-    if (!is_space(c) && also.find(c) == std::string_view::npos) return false;
-  }
-  return true;
+  return std::ranges::all_of(
+      s, [&](char c) { return is_space(c) || also.find(c) != std::string_view::npos; });
 }
 
 std::string join_ids(const std::vector<std::string_view>& ids) {
@@ -166,8 +164,9 @@ std::uint64_t apply_suppressions(std::vector<Finding>& findings,
   }
   if (!ctx.report_unused) return removed;
 
-  for (const auto& [file, list] : suppressions) {
-    for (const Suppression& s : list) {
+  for (const auto& entry : suppressions) {
+    const std::string& file = entry.first;  // not a structured binding: lambdas capture it
+    for (const Suppression& s : entry.second) {
       auto report = [&](std::string message) {
         Finding f;
         f.rule_id = std::string(kUnusedSuppressionRule);
