@@ -86,6 +86,13 @@ std::string to_json(const ScanResult& result, const ToolInfo& tool) {
   w.Uint64(result.stats.parsed);
   key(w, "skipped");
   w.Uint64(result.stats.skipped);
+  // Findings removed by nodescope-ignore comments; and, when a baseline was given, by it.
+  key(w, "suppressed");
+  w.Uint64(result.stats.suppressed);
+  if (result.stats.baseline) {
+    key(w, "baselined");
+    w.Uint64(result.stats.baselined);
+  }
   if (result.stats.model) {
     // Route coverage by tests; present only when the backend model was built.
     key(w, "routes");

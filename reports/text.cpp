@@ -78,6 +78,17 @@ std::string to_text(const ScanResult& result, const TextOptions& options) {
                        100.0 * static_cast<double>(result.stats.tested_routes) /
                            static_cast<double>(result.stats.routes));
   }
+  if (result.stats.suppressed != 0 || result.stats.baselined != 0) {
+    std::string hidden;
+    if (result.stats.suppressed != 0) {
+      hidden = fmt::format("{} suppressed inline", result.stats.suppressed);
+    }
+    if (result.stats.baselined != 0) {
+      hidden +=
+          fmt::format("{}{} in the baseline", hidden.empty() ? "" : ", ", result.stats.baselined);
+    }
+    out += fmt::format("Not shown: {}.\n", hidden);
+  }
   if (options.show_timings) {
     const double secs = result.timings.total_ms / 1000.0;
     const double mb = static_cast<double>(result.stats.bytes) / (1024.0 * 1024.0);

@@ -7,7 +7,8 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
-  static const std::array<const Rule*, 8> kRules = {
+  static const std::array<const Rule*, 9> kRules = {
+      &rules::meta_unused_suppression(),
       &rules::reliability_no_unhandled_rejection_handler(),
       &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),

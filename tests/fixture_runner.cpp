@@ -5,8 +5,9 @@
 //   // todo-expect: id        a known miss: fails once the finding appears (promote it)
 //   // todo-expect-not: id    a known false positive: fails once it disappears
 // (also inside /* */ and JSX {/* */} comments). Annotations are blanked to spaces before analysis,
-// keeping every offset, so they cannot steer it. Each fixture runs at 1 and N threads and the JSON
-// outputs must be identical bytes.
+// keeping every offset, so they cannot steer it. Suppression comments (`nodescope-ignore...`) are
+// not annotations and stay, so fixtures test them (rules/meta/unused-suppression). Each fixture
+// runs at 1 and N threads and the JSON outputs must be identical bytes.
 //   --rule ID     every fixture under rules/ID/fixtures (a file, or a folder analysed as one
 //                 project, with its package.json / tsconfig.json / lockfile as the project
 //                 configuration); only findings of ID are checked

@@ -83,6 +83,12 @@ struct ScanStats {
   bool model = false;
   std::uint64_t routes = 0;         // routes in the model
   std::uint64_t tested_routes = 0;  // of them, matched by some test's request
+  // Findings removed by inline suppressions (nodescope-ignore comments).
+  std::uint64_t suppressed = 0;
+  // Findings removed because a baseline (--baseline FILE) lists them; `baseline` says one was
+  // given.
+  bool baseline = false;
+  std::uint64_t baselined = 0;
 };
 
 // Wall-clock timings. Never part of the JSON output (it must be byte-identical across runs).

@@ -130,6 +130,11 @@ class Rule {
 // The explicit, sorted list of every rule (rules/registry.cpp).
 std::span<const Rule* const> all_rules();
 
+// The id under which the engine itself reports unused or malformed nodescope-ignore comments.
+// Its rule (rules/meta/unused-suppression) carries metadata and docs only: suppressions are the
+// engine's, and the engine reports them only when that rule is among the rules it runs.
+inline constexpr std::string_view kUnusedSuppressionRuleId = "meta/unused-suppression";
+
 // A rule's README.md (markdown), embedded at build time (ADR 0003); "" for an unknown id.
 std::string_view rule_readme(std::string_view id);
 

@@ -7,12 +7,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "engine/baseline.h"
 #include "engine/engine.h"
 #include "nodescope/reports/reports.h"
 #include "nodescope/rule.h"
@@ -101,6 +104,7 @@ struct ScanFlags {
   std::string json_file;
   std::string gitlab_file;
   std::string junit_file;
+  std::string baseline_file;  // --baseline: report only findings not listed in it
   unsigned jobs = 0;
   std::string fail_on = "error";
   bool parse_only = false;
@@ -121,6 +125,27 @@ fs::DiscoveryOptions discovery_of(const ScanFlags& flags) {
   fs::DiscoveryOptions discovery;
   if (flags.no_default_excludes) discovery.default_excluded_dirs.clear();
   return discovery;
+}
+
+// Reads and parses --baseline FILE; an unreadable or malformed file is a usage error (exit 2),
+// reported before the scan starts.
+std::optional<engine::Baseline> load_baseline(const std::string& path, std::ostream& err) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream text;
+  if (f) text << f.rdbuf();
+  if (!f) {
+    err << fmt::format(
+        "nodescope: error: cannot read the baseline '{}': {}; check the path, or create one "
+        "with `nodescope baseline`\n",
+        path, std::strerror(errno));
+    return std::nullopt;
+  }
+  auto baseline = engine::parse_baseline(text.str(), path);
+  if (!baseline) {
+    err << "nodescope: error: " << baseline.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*baseline);
 }
 
 // The bytes of one scan report format (`--format` values and the extra-output flags).
@@ -180,6 +205,12 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     }
   }
 
+  std::optional<engine::Baseline> baseline;
+  if (!flags.baseline_file.empty()) {
+    baseline = load_baseline(flags.baseline_file, err);
+    if (!baseline) return kExitError;
+  }
+
   engine::EngineOptions options;
   options.jobs = flags.jobs;
   options.parse_only = flags.parse_only;
@@ -190,6 +221,7 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
   }
+  if (baseline) engine::apply_baseline(*result, *baseline);
 
   // The main report (stdout or -o), then each extra output; every failure is reported, and any
   // one makes the exit code 2.
@@ -216,6 +248,33 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   for (const Finding& f : result->findings) {
     if (f.severity >= threshold) return kExitFindings;
   }
+  return kExitClean;
+}
+
+// `nodescope baseline`: scans like `scan` and records every finding (after inline suppressions)
+// in .nodescope-baseline.json in the scan root, or in --output.
+int run_baseline(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
+  const std::vector<stdfs::path> inputs = inputs_of(flags);
+  const stdfs::path root = choose_root(inputs);
+  engine::EngineOptions options;
+  options.jobs = flags.jobs;
+  options.max_file_bytes = flags.max_file_size;
+  options.parse_timeout_ms = flags.parse_timeout_ms;
+  auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
+  if (!result) {
+    err << "nodescope: error: " << result.error().message << "\n";
+    return kExitError;
+  }
+  const std::string path =
+      flags.output.empty() ? (root / ".nodescope-baseline.json").lexically_normal().generic_string()
+                           : flags.output;
+  if (!emit(reports::to_baseline(*result), path, out, err)) return kExitError;
+  out << fmt::format(
+      "nodescope: recorded {} in {}; `nodescope scan --baseline {}` now reports only findings "
+      "not in it\n",
+      result->findings.size() == 1 ? std::string("1 finding")
+                                   : fmt::format("{} findings", result->findings.size()),
+      path, path);
   return kExitClean;
 }
 
@@ -278,6 +337,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd->add_option("--json", scan.json_file, "Also write the JSON report to FILE");
   scan_cmd->add_option("--gitlab", scan.gitlab_file, "Also write GitLab Code Quality JSON to FILE");
   scan_cmd->add_option("--junit", scan.junit_file, "Also write JUnit XML to FILE");
+  scan_cmd->add_option("--baseline", scan.baseline_file,
+                       "Report only findings not listed in this baseline file (written by "
+                       "`nodescope baseline`)");
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Worker threads (default: all hardware threads)")
       ->check(CLI::Range(1u, 1024u));
   scan_cmd->add_option("--fail-on", scan.fail_on, "Lowest severity that makes the exit code 1")
@@ -311,6 +373,26 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   routes_cmd->add_flag("--no-default-excludes", routes.no_default_excludes,
                        "Also scan dist/, build/ and coverage/ folders");
 
+  ScanFlags base;
+  CLI::App* baseline_cmd = app.add_subcommand(
+      "baseline", "Record the current findings (.nodescope-baseline.json) for `scan --baseline`");
+  baseline_cmd->add_option("paths", base.paths, "Files or folders (default: the current folder)");
+  baseline_cmd->add_option("-o,--output", base.output,
+                           "Write the baseline to FILE instead of the scan root");
+  baseline_cmd->add_option("-j,--jobs", base.jobs, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1u, 1024u));
+  baseline_cmd
+      ->add_option("--max-file-size", base.max_file_size, "Skip files larger than this many bytes")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
+      ->capture_default_str();
+  baseline_cmd
+      ->add_option("--parse-timeout", base.parse_timeout_ms,
+                   "Give up parsing one file after this many milliseconds")
+      ->check(CLI::Range(1u, 3'600'000u))
+      ->capture_default_str();
+  baseline_cmd->add_flag("--no-default-excludes", base.no_default_excludes,
+                         "Also scan dist/, build/ and coverage/ folders");
+
   std::string rules_format = "text";
   CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule with its metadata");
   rules_cmd->add_option("-f,--format", rules_format, "Output format")
@@ -335,6 +417,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return emit(bytes, "", out, err) ? kExitClean : kExitError;
   }
   if (*routes_cmd) return run_routes(routes, out, err);
+  if (*baseline_cmd) return run_baseline(base, out, err);
   return run_scan(scan, out, err);
 }
 

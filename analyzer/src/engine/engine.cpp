@@ -21,6 +21,7 @@
 
 #include "engine/dispatch.h"
 #include "engine/fingerprint.h"
+#include "engine/suppress.h"
 #include "facts/file_facts.h"
 #include "facts/json_check.h"
 #include "model/program.h"
@@ -46,6 +47,7 @@ struct FileOutcome {
   std::vector<Diagnostic> diagnostics;
   std::vector<std::unique_ptr<RuleFacts>> rule_facts;  // by rule index; may hold nulls
   facts::FileFacts facts;
+  std::vector<Suppression> suppressions;  // the file's nodescope-ignore comments
   bool parsed = false;
 };
 
@@ -194,6 +196,7 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   TSNode first_error{};
   facts::Extractor extractor(text, lines, out.facts, model, file.rel_path);
   walk(parsed.tree.get(), table, file.language, rules, ctx, extractor, first_error);
+  out.suppressions = find_suppressions(text, ts_tree_root_node(parsed.tree.get()), lines);
   if (!ts_node_is_null(first_error)) {
     const Range r = lines.range(ts_node_start_byte(first_error), ts_node_end_byte(first_error));
     out.diagnostics.push_back(file_diagnostic(
@@ -365,6 +368,25 @@ std::vector<facts::ProjectFileText> check_project_files(
   return texts;
 }
 
+SuppressionContext suppression_context(std::span<const Rule* const> rules,
+                                       const EngineOptions& options) {
+  SuppressionContext ctx;
+  for (const Rule* r : rules) {
+    ctx.ran_ids.emplace(r->meta().id);
+    if (r->meta().id == kUnusedSuppressionRule) {
+      ctx.report_unused = true;
+      ctx.severity = r->meta().severity;
+      ctx.confidence = r->meta().confidence;
+    }
+  }
+  if (options.known_rule_ids.empty()) {
+    ctx.known_ids = {ctx.ran_ids.begin(), ctx.ran_ids.end()};
+  } else {
+    ctx.known_ids = {options.known_rule_ids.begin(), options.known_rule_ids.end()};
+  }
+  return ctx;
+}
+
 }  // namespace
 
 ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* const> rules,
@@ -437,8 +459,11 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
   // Barrier passed: merge in file order.
   const auto t1 = Clock::now();
   std::vector<model::FileRecord> records;
+  std::map<std::string, std::vector<Suppression>> suppressions;
   for (std::size_t i = 0; i < files.size(); ++i) {
     FileOutcome& out = outcomes[i];
+    if (!out.suppressions.empty())
+      suppressions.emplace(files[i].rel_path, std::move(out.suppressions));
     if (out.parsed) {
       ++result.stats.parsed;
     } else {
@@ -508,7 +533,21 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
   std::sort(result.findings.begin(), result.findings.end(), finding_less);
   result.findings.erase(std::unique(result.findings.begin(), result.findings.end(), same_finding),
                         result.findings.end());
+  // Fingerprints come before suppressions, so adding or removing a suppression never changes
+  // the fingerprints of the findings it does not cover.
   assign_fingerprints(result.findings);
+  if (!options.parse_only) {
+    std::vector<Finding> unused;
+    result.stats.suppressed = apply_suppressions(result.findings, suppressions,
+                                                 suppression_context(rules, options), unused);
+    std::sort(unused.begin(), unused.end(), finding_less);
+    unused.erase(std::unique(unused.begin(), unused.end(), same_finding), unused.end());
+    assign_fingerprints(unused);
+    const auto middle = static_cast<std::ptrdiff_t>(result.findings.size());
+    std::move(unused.begin(), unused.end(), std::back_inserter(result.findings));
+    std::inplace_merge(result.findings.begin(), result.findings.begin() + middle,
+                       result.findings.end(), finding_less);
+  }
   std::sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
   result.diagnostics = std::move(diagnostics);
   result.timings.total_ms = ms_since(t0);

@@ -31,6 +31,9 @@ struct EngineOptions {
   bool build_routes = false;  // assemble the route table (ScanResult::routes)
   // The project's own middleware names and their kinds (from the configuration file).
   std::map<std::string, std::string> middleware_kinds;
+  // Every registered rule id, for meta/unused-suppression's unknown-id check (a suppression may
+  // name a rule that exists but is not running); empty: the ids of the rules given.
+  std::vector<std::string> known_rule_ids;
 };
 
 // A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged

@@ -84,6 +84,12 @@ std::string to_gitlab(const ScanResult& result, std::span<const Rule* const> rul
 // diagnostics in <system-err>.
 std::string to_junit(const ScanResult& result, const ToolInfo& tool);
 
+// `nodescope baseline`: the findings to accept, as versioned JSON (version 1): each finding's
+// ruleId, file and fingerprint (what `scan --baseline` matches on) and its message (for people
+// reviewing the file), sorted by file, rule and fingerprint. No line numbers: regenerating after
+// unrelated edits that only move code gives the same bytes.
+std::string to_baseline(const ScanResult& result);
+
 // `nodescope rules`: every rule's metadata.
 std::string rules_to_json(std::span<const Rule* const> rules, const ToolInfo& tool);
 std::string rules_to_text(std::span<const Rule* const> rules);
