@@ -52,6 +52,21 @@ TEST(Cli, SampleScanFindsAndFailsOnError) {
   EXPECT_EQ(ns("scan " + quote(sample()) + " --fail-on warning").exit_code, 1);
 }
 
+// --quiet reports errors only; --max-warnings N fails the run above N warnings (ESLint's flags).
+TEST(Cli, QuietAndMaxWarnings) {
+  const auto quiet = ns("scan --quiet " + quote(sample()));
+  EXPECT_EQ(quiet.exit_code, 1);  // the sample's error is still there
+  EXPECT_NE(quiet.out.find("security/code-injection"), std::string::npos);
+  EXPECT_EQ(quiet.out.find("warning "), std::string::npos) << quiet.out;
+  EXPECT_EQ(quiet.out.find("testing/untested-route"), std::string::npos);
+  // The sample has one warning (security/unvalidated-input on the eval).
+  EXPECT_EQ(ns("scan --fail-on none --max-warnings 1 " + quote(sample())).exit_code, 0);
+  const auto over = ns("scan --fail-on none --max-warnings 0 " + quote(sample()) + " 2>&1");
+  EXPECT_EQ(over.exit_code, 1);
+  EXPECT_NE(over.out.find("more than --max-warnings 0"), std::string::npos);
+  EXPECT_EQ(ns("scan --max-warnings -1 " + quote(sample()) + " 2>&1").exit_code, 2);
+}
+
 TEST(Cli, JsonShapeAndDeterminismAcrossJobs) {
   auto one = ns("scan " + quote(sample()) + " --format json --jobs 1");
   auto two = ns("scan " + quote(sample()) + " --format json --jobs 2");

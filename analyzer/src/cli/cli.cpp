@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -107,6 +108,8 @@ struct ScanFlags {
   std::string baseline_file;  // --baseline: report only findings not listed in it
   unsigned jobs = 0;
   std::string fail_on = "error";
+  int max_warnings = -1;  // --max-warnings: more warnings than this make the exit code 1
+  bool quiet = false;     // --quiet: report errors only (ESLint's meaning)
   bool parse_only = false;
   bool no_default_excludes = false;
   bool stats = false;
@@ -222,6 +225,10 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     return kExitError;
   }
   if (baseline) engine::apply_baseline(*result, *baseline);
+  if (flags.quiet) {
+    std::erase_if(result->findings,
+                  [](const Finding& f) { return f.severity != Severity::kError; });
+  }
 
   // The main report (stdout or -o), then each extra output; every failure is reported, and any
   // one makes the exit code 2.
@@ -242,6 +249,16 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
         t.program_ms);
   }
 
+  if (flags.max_warnings >= 0) {
+    const auto warnings =
+        std::count_if(result->findings.begin(), result->findings.end(),
+                      [](const Finding& f) { return f.severity == Severity::kWarning; });
+    if (warnings > flags.max_warnings) {
+      err << fmt::format("nodescope: {} warnings, more than --max-warnings {}\n", warnings,
+                         flags.max_warnings);
+      return kExitFindings;
+    }
+  }
   if (flags.fail_on == "none") return kExitClean;
   Severity threshold = Severity::kError;
   parse_severity(flags.fail_on, threshold);
@@ -354,6 +371,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                    "Give up parsing one file after this many milliseconds")
       ->check(CLI::Range(1u, 3'600'000u))
       ->capture_default_str();
+  scan_cmd
+      ->add_option("--max-warnings", scan.max_warnings,
+                   "Exit 1 when there are more than N warnings (default: no limit)")
+      ->check(CLI::Range(0, 1 << 30));
+  scan_cmd->add_flag("-q,--quiet", scan.quiet,
+                     "Report errors only (warnings and notes are left out)");
   scan_cmd->add_flag("--no-default-excludes", scan.no_default_excludes,
                      "Also scan dist/, build/ and coverage/ folders");
   scan_cmd->add_flag("--stats", scan.stats, "Print timings (to stderr unless the format is text)");
