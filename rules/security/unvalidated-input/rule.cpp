@@ -784,25 +784,34 @@ class Walker {
       return;
     }
     if (k == "class_declaration" || k == "class") return;
-    // Children through one reused cursor into a per-depth buffer: named_child(i) rescans the
-    // siblings (quadratic on long bodies) and a cursor per node costs an allocation.
-    if (!cursor_ready_) {
-      cursor_ = ts_tree_cursor_new(n.raw());
-      cursor_ready_ = true;
+    // Children: nodes with few named children (most of them) read those directly, which skips
+    // their anonymous children (punctuation, keywords) and costs a few steps of tree-sitter's
+    // child iterator; longer lists (statement blocks, argument lists) go through one reused
+    // cursor into a per-depth buffer, since named_child(i) rescans the siblings each time.
+    const std::uint32_t count = ts_node_named_child_count(n.raw());
+    if (count <= kDirectChildren) {
+      for (std::uint32_t i = 0; i < count; ++i) {
+        visit(SyntaxNode(ts_node_named_child(n.raw(), i)), depth + 1);
+      }
     } else {
-      ts_tree_cursor_reset(&cursor_, n.raw());
-    }
-    if (buffers_.size() <= static_cast<std::size_t>(depth)) buffers_.resize(depth + 1);
-    std::vector<TSNode>& children = buffers_[static_cast<std::size_t>(depth)];
-    children.clear();
-    if (ts_tree_cursor_goto_first_child(&cursor_)) {
-      do {
-        const TSNode child = ts_tree_cursor_current_node(&cursor_);
-        if (ts_node_is_named(child)) children.push_back(child);
-      } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    }
-    for (std::size_t i = 0; i < buffers_[static_cast<std::size_t>(depth)].size(); ++i) {
-      visit(SyntaxNode(buffers_[static_cast<std::size_t>(depth)][i]), depth + 1);
+      if (!cursor_ready_) {
+        cursor_ = ts_tree_cursor_new(n.raw());
+        cursor_ready_ = true;
+      } else {
+        ts_tree_cursor_reset(&cursor_, n.raw());
+      }
+      if (buffers_.size() <= static_cast<std::size_t>(depth)) buffers_.resize(depth + 1);
+      std::vector<TSNode>& children = buffers_[static_cast<std::size_t>(depth)];
+      children.clear();
+      if (ts_tree_cursor_goto_first_child(&cursor_)) {
+        do {
+          const TSNode child = ts_tree_cursor_current_node(&cursor_);
+          if (ts_node_is_named(child)) children.push_back(child);
+        } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+      }
+      for (std::size_t i = 0; i < buffers_[static_cast<std::size_t>(depth)].size(); ++i) {
+        visit(SyntaxNode(buffers_[static_cast<std::size_t>(depth)][i]), depth + 1);
+      }
     }
     if (k == "call_expression") on_call(n, false);
     if (k == "new_expression") on_call(n, true);
@@ -906,6 +915,7 @@ class Walker {
   std::set<std::string> root_params_;
   std::vector<Source> checked_;
   int budget_ = 40000;
+  static constexpr std::uint32_t kDirectChildren = 6;
   TSTreeCursor cursor_{};
   bool cursor_ready_ = false;
   std::vector<std::vector<TSNode>> buffers_;
