@@ -418,13 +418,6 @@ struct State : RuleState {
 
 // ---- small syntax helpers ----------------------------------------------------------------------
 
-bool is_function_node(const SyntaxNode& n) {
-  const std::string_view k = n.kind();
-  return k == "function_declaration" || k == "generator_function_declaration" ||
-         k == "function_expression" || k == "function" || k == "generator_function" ||
-         k == "arrow_function" || k == "method_definition";
-}
-
 std::string collapse(std::string_view text, std::size_t max) {
   std::string out;
   bool space = false;
@@ -501,6 +494,62 @@ std::string chain_root(SyntaxNode n, FileContext& ctx, int& links) {
     return {};
   }
   return {};
+}
+
+// The kinds the walk dispatches on, by grammar symbol: a string compare chain per node was a
+// visible share of the walk. Tables are built once per grammar and thread (a pure cache of
+// tree-sitter's symbol names; nothing of a file is kept).
+enum class WalkKind : std::uint8_t {
+  kOther,
+  kVariableDeclarator,
+  kAssignment,  // assignment_expression, augmented_assignment_expression
+  kUnary,
+  kFunction,  // declarations, expressions, generators, arrows, methods
+  kClass,     // class_declaration, class
+  kCall,
+  kNew,
+};
+
+WalkKind walk_kind_of_name(std::string_view k) {
+  if (k == "variable_declarator") return WalkKind::kVariableDeclarator;
+  if (k == "assignment_expression" || k == "augmented_assignment_expression") {
+    return WalkKind::kAssignment;
+  }
+  if (k == "unary_expression") return WalkKind::kUnary;
+  if (k == "function_declaration" || k == "generator_function_declaration" ||
+      k == "function_expression" || k == "function" || k == "generator_function" ||
+      k == "arrow_function" || k == "method_definition") {
+    return WalkKind::kFunction;
+  }
+  if (k == "class_declaration" || k == "class") return WalkKind::kClass;
+  if (k == "call_expression") return WalkKind::kCall;
+  if (k == "new_expression") return WalkKind::kNew;
+  return WalkKind::kOther;
+}
+
+WalkKind walk_kind(TSNode n) {
+  struct Table {
+    const TSLanguage* language = nullptr;
+    std::vector<WalkKind> kinds;
+  };
+  thread_local std::array<Table, 4> tables;
+  const TSLanguage* language = ts_node_language(n);
+  const TSSymbol symbol = ts_node_symbol(n);
+  for (Table& t : tables) {
+    if (t.language == nullptr) {
+      t.language = language;
+      const std::uint32_t count = ts_language_symbol_count(language);
+      t.kinds.resize(count);
+      for (std::uint32_t i = 0; i < count; ++i) {
+        const char* name = ts_language_symbol_name(language, static_cast<TSSymbol>(i));
+        t.kinds[i] = name == nullptr ? WalkKind::kOther : walk_kind_of_name(name);
+      }
+    }
+    if (t.language == language) {
+      return symbol < t.kinds.size() ? t.kinds[symbol] : walk_kind_of_name(ts_node_type(n));
+    }
+  }
+  return walk_kind_of_name(ts_node_type(n));  // more grammars than slots
 }
 
 // ---- the per-function walk ---------------------------------------------------------------------
@@ -739,14 +788,14 @@ class Walker {
 
   void visit(const SyntaxNode& n, int depth) {
     if (n.is_null() || depth > 160 || --budget_ <= 0) return;
-    const std::string_view k = n.kind();
-    if (k == "variable_declarator") {
+    const WalkKind k = walk_kind(n.raw());
+    if (k == WalkKind::kVariableDeclarator) {
       const SyntaxNode value = n.field("value");
       visit(value, depth + 1);
       if (!value.is_null()) bind(n.field("name"), eval(value, 0), 0);
       return;
     }
-    if (k == "assignment_expression" || k == "augmented_assignment_expression") {
+    if (k == WalkKind::kAssignment) {
       const SyntaxNode right = n.field("right");
       visit(right, depth + 1);
       const Taint t = eval(right, 0);
@@ -763,13 +812,13 @@ class Walker {
       }
       return;
     }
-    if (k == "unary_expression") {
+    if (k == WalkKind::kUnary) {
       if (ctx_.text(n.field("operator")) == "typeof") {
         mark_checked(n.field("argument"));
         return;
       }
     }
-    if (is_function_node(n)) {
+    if (k == WalkKind::kFunction) {
       // A nested function: its parameters shadow names of the enclosing one.
       SyntaxNode params = n.field("parameters");
       if (params.is_null()) params = n.field("parameter");
@@ -783,29 +832,38 @@ class Walker {
       visit(n.field("body"), depth + 1);
       return;
     }
-    if (k == "class_declaration" || k == "class") return;
-    // Children through one reused cursor into a per-depth buffer: named_child(i) rescans the
-    // siblings (quadratic on long bodies) and a cursor per node costs an allocation.
-    if (!cursor_ready_) {
-      cursor_ = ts_tree_cursor_new(n.raw());
-      cursor_ready_ = true;
+    if (k == WalkKind::kClass) return;
+    // Children: nodes with few named children (most of them) read those directly, which skips
+    // their anonymous children (punctuation, keywords) and costs a few steps of tree-sitter's
+    // child iterator; longer lists (statement blocks, argument lists) go through one reused
+    // cursor into a per-depth buffer, since named_child(i) rescans the siblings each time.
+    const std::uint32_t count = ts_node_named_child_count(n.raw());
+    if (count <= kDirectChildren) {
+      for (std::uint32_t i = 0; i < count; ++i) {
+        visit(SyntaxNode(ts_node_named_child(n.raw(), i)), depth + 1);
+      }
     } else {
-      ts_tree_cursor_reset(&cursor_, n.raw());
+      if (!cursor_ready_) {
+        cursor_ = ts_tree_cursor_new(n.raw());
+        cursor_ready_ = true;
+      } else {
+        ts_tree_cursor_reset(&cursor_, n.raw());
+      }
+      if (buffers_.size() <= static_cast<std::size_t>(depth)) buffers_.resize(depth + 1);
+      std::vector<TSNode>& children = buffers_[static_cast<std::size_t>(depth)];
+      children.clear();
+      if (ts_tree_cursor_goto_first_child(&cursor_)) {
+        do {
+          const TSNode child = ts_tree_cursor_current_node(&cursor_);
+          if (ts_node_is_named(child)) children.push_back(child);
+        } while (ts_tree_cursor_goto_next_sibling(&cursor_));
+      }
+      for (std::size_t i = 0; i < buffers_[static_cast<std::size_t>(depth)].size(); ++i) {
+        visit(SyntaxNode(buffers_[static_cast<std::size_t>(depth)][i]), depth + 1);
+      }
     }
-    if (buffers_.size() <= static_cast<std::size_t>(depth)) buffers_.resize(depth + 1);
-    std::vector<TSNode>& children = buffers_[static_cast<std::size_t>(depth)];
-    children.clear();
-    if (ts_tree_cursor_goto_first_child(&cursor_)) {
-      do {
-        const TSNode child = ts_tree_cursor_current_node(&cursor_);
-        if (ts_node_is_named(child)) children.push_back(child);
-      } while (ts_tree_cursor_goto_next_sibling(&cursor_));
-    }
-    for (std::size_t i = 0; i < buffers_[static_cast<std::size_t>(depth)].size(); ++i) {
-      visit(SyntaxNode(buffers_[static_cast<std::size_t>(depth)][i]), depth + 1);
-    }
-    if (k == "call_expression") on_call(n, false);
-    if (k == "new_expression") on_call(n, true);
+    if (k == WalkKind::kCall) on_call(n, false);
+    if (k == WalkKind::kNew) on_call(n, true);
   }
 
   void shadow(SyntaxNode p) {
@@ -852,24 +910,15 @@ class Walker {
         return;
       }
     }
+    // Tainted arguments first (eval only reads the walk's state): most calls have none, and
+    // then the chain's root and the strings are never built.
     RawCall call;
-    call.is_new = is_new;
-    call.bare = receiver.is_null();
-    call.method = receiver.is_null() ? std::string() : std::string(name);
-    if (call.bare) {
-      call.root = std::string(name);
-    } else {
-      call.root = chain_root(receiver, ctx_, call.links);
-      ++call.links;
-      if (call.root.empty()) return;
-      if (receiver.is("member_expression") && ctx_.text(receiver.field("property")) == "promises") {
-        call.promises = true;
-      }
-    }
     for (std::uint32_t i = 0; i < args.named_child_count() && i < 6; ++i) {
       const SyntaxNode a = args.named_child(i);
       Taint t = eval(a, 0);
-      if (!t.empty()) call.args.emplace_back(static_cast<std::uint8_t>(i), std::move(t));
+      if (t.empty()) continue;
+      call.args.emplace_back(static_cast<std::uint8_t>(i), std::move(t));
+      // A url key can only be tainted when the object as a whole is.
       if (i == 0 && a.unwrapped().is("object")) {
         const SyntaxNode o = a.unwrapped();
         for (std::uint32_t j = 0; j < o.named_child_count(); ++j) {
@@ -884,6 +933,19 @@ class Walker {
       }
     }
     if (call.args.empty()) return;
+    call.is_new = is_new;
+    call.bare = receiver.is_null();
+    call.method = receiver.is_null() ? std::string() : std::string(name);
+    if (call.bare) {
+      call.root = std::string(name);
+    } else {
+      call.root = chain_root(receiver, ctx_, call.links);
+      ++call.links;
+      if (call.root.empty()) return;
+      if (receiver.is("member_expression") && ctx_.text(receiver.field("property")) == "promises") {
+        call.promises = true;
+      }
+    }
     // A redirect on the request's own response object: a parameter of the handler.
     if (!is_new && name == "redirect" && receiver.is("identifier") &&
         root_params_.count(std::string(ctx_.text(receiver))) != 0) {
@@ -906,6 +968,7 @@ class Walker {
   std::set<std::string> root_params_;
   std::vector<Source> checked_;
   int budget_ = 40000;
+  static constexpr std::uint32_t kDirectChildren = 6;
   TSTreeCursor cursor_{};
   bool cursor_ready_ = false;
   std::vector<std::vector<TSNode>> buffers_;
