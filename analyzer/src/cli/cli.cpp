@@ -326,6 +326,21 @@ int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   return emit(bytes, flags.output, out, err) ? kExitClean : kExitError;
 }
 
+// The options `scan` and `baseline` share: what to read and how hard to try.
+void add_discovery_options(CLI::App& cmd, ScanFlags& flags) {
+  cmd.add_option("-j,--jobs", flags.jobs, "Worker threads (default: all hardware threads)")
+      ->check(CLI::Range(1u, 1024u));
+  cmd.add_option("--max-file-size", flags.max_file_size, "Skip files larger than this many bytes")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
+      ->capture_default_str();
+  cmd.add_option("--parse-timeout", flags.parse_timeout_ms,
+                 "Give up parsing one file after this many milliseconds")
+      ->check(CLI::Range(1u, 3'600'000u))
+      ->capture_default_str();
+  cmd.add_flag("--no-default-excludes", flags.no_default_excludes,
+               "Also scan dist/, build/ and coverage/ folders");
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -357,19 +372,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd->add_option("--baseline", scan.baseline_file,
                        "Report only findings not listed in this baseline file (written by "
                        "`nodescope baseline`)");
-  scan_cmd->add_option("-j,--jobs", scan.jobs, "Worker threads (default: all hardware threads)")
-      ->check(CLI::Range(1u, 1024u));
+  add_discovery_options(*scan_cmd, scan);
   scan_cmd->add_option("--fail-on", scan.fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "note", "none"}))
-      ->capture_default_str();
-  scan_cmd
-      ->add_option("--max-file-size", scan.max_file_size, "Skip files larger than this many bytes")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
-      ->capture_default_str();
-  scan_cmd
-      ->add_option("--parse-timeout", scan.parse_timeout_ms,
-                   "Give up parsing one file after this many milliseconds")
-      ->check(CLI::Range(1u, 3'600'000u))
       ->capture_default_str();
   scan_cmd
       ->add_option("--max-warnings", scan.max_warnings,
@@ -377,8 +382,6 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::Range(0, 1 << 30));
   scan_cmd->add_flag("-q,--quiet", scan.quiet,
                      "Report errors only (warnings and notes are left out)");
-  scan_cmd->add_flag("--no-default-excludes", scan.no_default_excludes,
-                     "Also scan dist/, build/ and coverage/ folders");
   scan_cmd->add_flag("--stats", scan.stats, "Print timings (to stderr unless the format is text)");
   scan_cmd->add_flag("--parse-only", scan.parse_only,
                      "Read and parse only, run no rules (for benchmarks)");
@@ -402,19 +405,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   baseline_cmd->add_option("paths", base.paths, "Files or folders (default: the current folder)");
   baseline_cmd->add_option("-o,--output", base.output,
                            "Write the baseline to FILE instead of the scan root");
-  baseline_cmd->add_option("-j,--jobs", base.jobs, "Worker threads (default: all hardware threads)")
-      ->check(CLI::Range(1u, 1024u));
-  baseline_cmd
-      ->add_option("--max-file-size", base.max_file_size, "Skip files larger than this many bytes")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
-      ->capture_default_str();
-  baseline_cmd
-      ->add_option("--parse-timeout", base.parse_timeout_ms,
-                   "Give up parsing one file after this many milliseconds")
-      ->check(CLI::Range(1u, 3'600'000u))
-      ->capture_default_str();
-  baseline_cmd->add_flag("--no-default-excludes", base.no_default_excludes,
-                         "Also scan dist/, build/ and coverage/ folders");
+  add_discovery_options(*baseline_cmd, base);
 
   std::string rules_format = "text";
   CLI::App* rules_cmd = app.add_subcommand("rules", "List every rule with its metadata");
