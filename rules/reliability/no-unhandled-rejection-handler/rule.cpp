@@ -13,6 +13,7 @@
 #include "nodescope/model.h"
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -54,12 +55,6 @@ struct Facts : RuleFacts {
 struct State : RuleState {
   Facts facts;
 };
-
-std::string_view string_value(const SyntaxNode& s, FileContext& ctx) {
-  if (!s.is("string")) return {};
-  const std::string_view t = ctx.text(s);
-  return t.size() >= 2 ? t.substr(1, t.size() - 2) : std::string_view{};
-}
 
 bool handler_package(std::string_view spec) {
   for (std::string_view p : kHandlerPackages) {

@@ -25,6 +25,7 @@
 #include "nodescope/model.h"
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -177,12 +178,6 @@ bool is_async(const SyntaxNode& fn) {
 bool is_async_function_value(const SyntaxNode& v) {
   const SyntaxNode u = v.unwrapped();
   return (u.is("arrow_function") || u.is("function_expression") || u.is("function")) && is_async(u);
-}
-
-std::string_view string_value(const SyntaxNode& s, FileContext& ctx) {
-  if (!s.is("string")) return {};
-  const std::string_view t = ctx.text(s);
-  return t.size() >= 2 ? t.substr(1, t.size() - 2) : std::string_view{};
 }
 
 // `require('x')` -> "x", else "".

@@ -10,6 +10,7 @@
 
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -33,14 +34,6 @@ constexpr std::array<std::string_view, 4> kGlobalObjects = {"global", "globalThi
                                                             "self"};
 constexpr std::array<std::string_view, 4> kVmFunctions = {"runInNewContext", "runInThisContext",
                                                           "runInContext", "compileFunction"};
-
-template <std::size_t N>
-bool one_of(std::string_view s, const std::array<std::string_view, N>& set) {
-  for (std::string_view x : set) {
-    if (s == x) return true;
-  }
-  return false;
-}
 
 enum class Sink { kEval, kFunctionConstructor, kTimer, kVm };
 

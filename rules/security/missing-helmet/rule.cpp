@@ -13,6 +13,7 @@
 
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -35,14 +36,6 @@ constexpr RuleMeta kMeta{
 constexpr std::array<std::string_view, 4> kPackages = {"helmet", "lusca", "koa-helmet",
                                                        "@fastify/helmet"};
 constexpr std::array<std::string_view, 4> kJudged = {"express", "fastify", "koa", "nestjs"};
-
-template <std::size_t N>
-bool one_of(std::string_view s, const std::array<std::string_view, N>& set) {
-  for (std::string_view x : set) {
-    if (s == x) return true;
-  }
-  return false;
-}
 
 // The package a string literal names, if it is one of ours ("helmet", 'lusca', ...).
 bool names_package(const SyntaxNode& literal, FileContext& ctx) {

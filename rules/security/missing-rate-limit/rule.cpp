@@ -15,6 +15,7 @@
 
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -93,10 +94,6 @@ std::string_view sensitive_word(std::string_view text, bool is_path) {
     if (t.find(w) != std::string::npos) return w;
   }
   return {};
-}
-
-std::string_view unquote(std::string_view s) {
-  return s.size() >= 2 && (s[0] == '\'' || s[0] == '"') ? s.substr(1, s.size() - 2) : s;
 }
 
 // A call that may reach a costly package: `bcrypt.hash(...)`, `execFile(...)`, `fs.readFile(...)`.

@@ -22,6 +22,7 @@
 
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -50,11 +51,6 @@ constexpr RuleMeta kMeta{
 };
 
 // ---- vocabularies ------------------------------------------------------------------------------
-
-template <std::size_t N>
-bool one_of(std::string_view s, const std::array<std::string_view, N>& set) {
-  return std::find(set.begin(), set.end(), s) != set.end();
-}
 
 constexpr std::array<std::string_view, 33> kDbPackages = {"mongoose",
                                                           "sequelize",

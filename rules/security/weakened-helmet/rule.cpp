@@ -10,6 +10,7 @@
 
 #include "nodescope/syntax.h"
 #include "registry.h"
+#include "rule_util.h"
 
 namespace nodescope::rules {
 namespace {
@@ -72,10 +73,6 @@ struct Pending {
 struct State : RuleState {
   std::vector<Pending> pending;
 };
-
-std::string_view unquote(std::string_view s) {
-  return s.size() >= 2 && (s[0] == '\'' || s[0] == '"') ? s.substr(1, s.size() - 2) : s;
-}
 
 bool is_require_of_helmet(const SyntaxNode& call, FileContext& ctx) {
   if (!call.is("call_expression")) return false;
