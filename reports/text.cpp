@@ -116,8 +116,8 @@ std::string rules_to_text(std::span<const Rule* const> rules) {
   std::string out;
   for (const Rule* r : rules) {
     const RuleMeta& m = r->meta();
-    out += fmt::format("{:<{}}  {:<7}  {:<{}}  {}\n", m.id, width, to_string(m.severity),
-                       cwe_of(m), cwe_width, m.summary);
+    out += fmt::format("{:<{}}  {:<7}  {:<{}}  {}\n", m.id, width, to_string(m.severity), cwe_of(m),
+                       cwe_width, m.summary);
   }
   return out;
 }

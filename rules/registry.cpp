@@ -7,6 +7,8 @@
 namespace nodescope {
 
 std::span<const Rule* const> all_rules() {
+  // One rule per line, sorted by id (the registry test checks the order): keep it that way.
+  // clang-format off
   static const std::array<const Rule*, 9> kRules = {
       &rules::meta_unused_suppression(),
       &rules::reliability_no_unhandled_rejection_handler(),
@@ -18,6 +20,7 @@ std::span<const Rule* const> all_rules() {
       &rules::security_weakened_helmet(),
       &rules::testing_untested_route(),
   };
+  // clang-format on
   return kRules;
 }
 

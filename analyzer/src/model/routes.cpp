@@ -131,6 +131,18 @@ struct Builder {
     return handler;
   }
 
+  // A route's handler (null: none): its name, the function the framework calls, and the
+  // function holding its own code.
+  void set_handler(Route& route, const Loc* handler) {
+    if (handler == nullptr || handler->value == facts::kNoValue) {
+      route.handler = "(none)";
+      return;
+    }
+    route.handler = ev.name_of(*handler);
+    route.handler_site = function_span(*handler);
+    route.handler_code = code_span(*handler, route.handler_site);
+  }
+
   // The span of the function that starts at `start_byte` in `file` (a class method).
   SourceSpan method_span(std::uint32_t file, std::uint32_t start_byte) const {
     for (const facts::Function& fn : ev.facts(file).functions) {
@@ -342,22 +354,16 @@ struct Builder {
               pseudo("config.rateLimit", "rate-limit", limit, r.conditional));
         }
       }
-      // Which request parts carry a schema: any of them makes the route validated.
+      // Which request parts carry a schema, in a fixed order (schema(body,params)): any of them
+      // makes the route validated.
       const Loc schema = ev.object_key(r.options, "schema");
-      // Which request parts carry a schema, in a fixed order: schema(body,params).
       const std::string parts =
           parts_with(schema, {"body", "querystring", "query", "params", "headers"});
       if (!parts.empty()) {
         route.middleware.push_back(
             pseudo("schema(" + parts + ")", "validation", schema, r.conditional));
       }
-      route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
-                          ? "(none)"
-                          : ev.name_of(r.items[0]);
-      if (!r.items.empty()) {
-        route.handler_site = function_span(r.items[0]);
-        route.handler_code = code_span(r.items[0], route.handler_site);
-      }
+      set_handler(route, r.items.empty() ? nullptr : &r.items[0]);
       finish(route);
       out.push_back(std::move(route));
     }
@@ -460,13 +466,7 @@ struct Builder {
               pseudo("plugins.hapi-rate-limit", "rate-limit", limit, r.conditional));
         }
       }
-      route.handler = r.items.empty() || r.items[0].value == facts::kNoValue
-                          ? "(none)"
-                          : ev.name_of(r.items[0]);
-      if (!r.items.empty()) {
-        route.handler_site = function_span(r.items[0]);
-        route.handler_code = code_span(r.items[0], route.handler_site);
-      }
+      set_handler(route, r.items.empty() ? nullptr : &r.items[0]);
       finish(route);
       out.push_back(std::move(route));
     }
@@ -523,11 +523,7 @@ struct Builder {
       for (std::size_t i = 0; i + 1 < items.size(); ++i) {
         route.middleware.push_back(describe(items[i], r.conditional));
       }
-      route.handler = items.empty() ? "(none)" : ev.name_of(items.back());
-      if (!items.empty()) {
-        route.handler_site = function_span(items.back());
-        route.handler_code = code_span(items.back(), route.handler_site);
-      }
+      set_handler(route, items.empty() ? nullptr : &items.back());
       finish(route);
       out.push_back(std::move(route));
     }
