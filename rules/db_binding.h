@@ -234,17 +234,25 @@ struct Binder {
 };
 
 // Whether a project module (named by `spec` from `from`) is a database module: it imports a
-// database package, itself or through one of its own project requires. `imports_db(path)` and
+// database package, itself or through its own project imports, up to three modules away (a
+// `models/index.js` that requires `./base` that requires the ORM). `imports_db(path)` and
 // `requires_of(path)` read the rule's facts.
 template <class ImportsDb, class RequiresOf>
 bool db_module(const ModelView& model, const std::string& from, const std::string& spec,
                const ImportsDb& imports_db, const RequiresOf& requires_of) {
-  const std::string target = model.resolve_module(from, spec);
-  if (target.empty()) return false;
-  if (imports_db(target)) return true;
-  for (const std::string& r : requires_of(target)) {
-    const std::string next = model.resolve_module(target, r);
-    if (!next.empty() && imports_db(next)) return true;
+  std::vector<std::string> frontier = {model.resolve_module(from, spec)};
+  std::set<std::string> seen;
+  for (int depth = 0; depth < 3 && !frontier.empty(); ++depth) {
+    std::vector<std::string> next;
+    for (const std::string& path : frontier) {
+      if (path.empty() || !seen.insert(path).second) continue;
+      if (imports_db(path)) return true;
+      for (const std::string& r : requires_of(path)) {
+        if (seen.size() + next.size() > 64) break;
+        next.push_back(model.resolve_module(path, r));
+      }
+    }
+    frontier = std::move(next);
   }
   return false;
 }

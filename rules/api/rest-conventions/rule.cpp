@@ -318,11 +318,19 @@ class RestConventions final : public Rule {
         }
       }
 
-      // 2. Singular with an id while the plural is used elsewhere in the app.
-      std::map<std::string, const Route*> static_segments;  // lower-case -> first route using it
+      // 2. Singular with an id while the plural is used under the same prefix in the app
+      //    (`/api/user/:id` and `/api/users`; not `/posts/slug/:slug` against `/slugs`).
+      std::map<std::string, const Route*> prefixed;  // lower-case "prefix|segment" -> first route
+      const auto key_of = [](const std::vector<std::string_view>& segs, std::size_t i,
+                             const std::string& seg) {
+        std::string key;
+        for (std::size_t j = 0; j < i; ++j) key += is_param(segs[j]) ? ":" : lower(segs[j]);
+        return key + "|" + seg;
+      };
       for (const Route* r : routes) {
-        for (std::string_view seg : segments(r->path)) {
-          if (is_static_word(seg)) static_segments.try_emplace(lower(seg), r);
+        const std::vector<std::string_view> segs = segments(r->path);
+        for (std::size_t i = 0; i < segs.size(); ++i) {
+          if (is_static_word(segs[i])) prefixed.try_emplace(key_of(segs, i, lower(segs[i])), r);
         }
       }
       for (const Route* r : routes) {
@@ -332,8 +340,8 @@ class RestConventions final : public Rule {
           const std::string s = lower(segs[i]);
           if (s.back() == 's') continue;
           for (const std::string& p : plurals(s)) {
-            const auto it = static_segments.find(p);
-            if (it == static_segments.end()) continue;
+            const auto it = prefixed.find(key_of(segs, i, p));
+            if (it == prefixed.end()) continue;
             report(*r, route_name(*r) + " names the resource '" + std::string(segs[i]) +
                            "' while " + route_name(*it->second) + " uses '" + p +
                            "': use one name per resource (plural by convention)");

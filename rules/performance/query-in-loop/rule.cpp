@@ -132,6 +132,14 @@ bool is_function_node(const SyntaxNode& n) {
          k == "generator_function_declaration";
 }
 
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 bool is_ident_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '$';
@@ -223,8 +231,8 @@ class QueryInLoop final : public Rule {
  private:
   // Seeds, migrations and one-off scripts run once, offline: a loop of queries there is fine.
   static bool is_script_path(std::string_view path) {
-    for (std::string_view dir :
-         {"migrations/", "migration/", "seeds/", "seeders/", "seed/", "scripts/", "fixtures/db/"}) {
+    for (std::string_view dir : {"migrations/", "migration/", "seeds/", "seeders/", "seed/",
+                                 "scripts/", "fixtures/db/", "cli/", "bin/", "commands/"}) {
       const std::size_t pos = path.find(dir);
       if (pos != std::string_view::npos && (pos == 0 || path[pos - 1] == '/')) return true;
     }
@@ -306,6 +314,14 @@ class QueryInLoop final : public Rule {
     }
     if (!loop) return;
     // The query must use the loop's item (or index): otherwise it is the same query repeated.
+    // Loops over chunks, batches or pages are the fix, not the problem.
+    for (const std::string& n : names) {
+      const std::string l = lower_ascii(n);
+      if (l.find("chunk") != std::string::npos || l.find("batch") != std::string::npos ||
+          l.find("page") != std::string::npos) {
+        return;
+      }
+    }
     const std::vector<std::string>& filtered = names;
     const std::string_view call_text =
         ctx.source().substr(node.start_byte(), top.end_byte() - node.start_byte());

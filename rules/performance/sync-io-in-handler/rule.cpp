@@ -99,6 +99,40 @@ struct Facts : RuleFacts {
   std::vector<Site> sites;  // sorted by at
 };
 
+// Whether the call sits in a memoised loader: its function first returns a cached value when it
+// has one (`if (cached !== undefined) return cached;`) and stores the result in that name, so
+// the blocking call runs once, not per request.
+bool memoised(const SyntaxNode& call, FileContext& ctx) {
+  SyntaxNode fn = call.parent();
+  SyntaxNode stmt = call;
+  for (int guard = 0; guard < 32 && fn; ++guard) {
+    const std::string_view k = fn.kind();
+    if (k == "function_declaration" || k == "function_expression" || k == "arrow_function" ||
+        k == "method_definition" || k == "function") {
+      break;
+    }
+    stmt = fn;
+    fn = fn.parent();
+  }
+  const SyntaxNode body = fn ? fn.field("body") : SyntaxNode();
+  if (!body.is("statement_block")) return false;
+  for (std::uint32_t i = 0; i < body.named_child_count(); ++i) {
+    const SyntaxNode s = body.named_child(i);
+    if (s.start_byte() >= call.start_byte()) break;
+    if (!s.is("if_statement")) continue;
+    SyntaxNode then = s.field("consequence");
+    if (then.is("statement_block") && then.named_child_count() == 1) then = then.named_child(0);
+    if (!then.is("return_statement") || then.named_child_count() != 1) continue;
+    const SyntaxNode value = then.named_child(0).unwrapped();
+    if (!value.is("identifier") && !value.is("member_expression")) continue;
+    const std::string target = std::string(ctx.text(value)) + " =";
+    const std::string_view rest = ctx.source().substr(s.end_byte(), body.end_byte() - s.end_byte());
+    if (rest.find(target) != std::string_view::npos) return true;
+  }
+  (void)stmt;
+  return false;
+}
+
 bool ends_with_sync(std::string_view s) { return s.size() > 4 && s.substr(s.size() - 4) == "Sync"; }
 
 class SyncIoInHandler final : public Rule {
@@ -116,13 +150,13 @@ class SyncIoInHandler final : public Rule {
     const SyntaxNode callee = node.field("function").unwrapped();
     if (callee.is("identifier")) {
       const std::string_view name = ctx.text(callee);
-      if (!ends_with_sync(name)) return;
+      if (!ends_with_sync(name) || memoised(node, ctx)) return;
       st.candidates.push_back(Candidate{{}, std::string(name), ctx.range(node), node.start_byte()});
       return;
     }
     if (!callee.is("member_expression")) return;
     const std::string_view name = ctx.text(callee.field("property"));
-    if (!ends_with_sync(name)) return;
+    if (!ends_with_sync(name) || memoised(node, ctx)) return;
     const SyntaxNode obj = callee.field("object").unwrapped();
     std::string object;
     if (obj.is("identifier")) {
