@@ -69,6 +69,15 @@ inline constexpr std::array<std::string_view, 7> kDbInjectors = {
     "@InjectModel",         "@InjectRepository", "@InjectConnection", "@InjectKnex",
     "@InjectEntityManager", "@InjectDataSource", "@InjectPool"};
 
+// Calls whose result is again a database object (a model, pool, connection, collection,
+// repository, transaction). Any other call on a database object yields data, not a handle.
+inline constexpr std::array<std::string_view, 22> kFactories = {
+    "model", "define",       "createPool",    "createConnection",    "connect",
+    "db",    "collection",   "getRepository", "getCustomRepository", "getMongoRepository",
+    "Pool",  "Client",       "getConnection", "getTreeRepository",   "withRepository",
+    "knex",  "createClient", "initialize",    "transaction",         "getManager",
+    "table", "getClient"};
+
 inline bool is_db_package(std::string_view module) {
   return one_of(module, kDbPackages) || module.rfind("@mikro-orm/", 0) == 0 ||
          module.rfind("drizzle-orm/", 0) == 0;
@@ -145,7 +154,12 @@ inline void bound_names(const SyntaxNode& n, FileContext& ctx, std::vector<std::
 // Per-file binding table. Node kinds it needs: variable_declarator, method_definition,
 // import_statement.
 struct Binder {
-  std::unordered_map<std::string, std::vector<std::string>> decls;  // name -> initialiser roots
+  struct Decl {
+    enum Kind : std::uint8_t { kAlias, kCall, kNew } kind = kAlias;
+    std::string root;    // the name the value derives from ("require:x" for require calls)
+    std::string method;  // for kCall: the called method or function
+  };
+  std::unordered_map<std::string, std::vector<Decl>> decls;
   std::set<std::string> fields;  // this.<field> injected or typed as a database object
   std::vector<std::string> project_requires;
   bool imports_db = false;
@@ -166,10 +180,24 @@ struct Binder {
       if (is_db_package(m)) imports_db = true;
       if (maybe_project(m)) project_requires.push_back(m);
     }
+    Decl d{Decl::kAlias, root, {}};
+    SyntaxNode v = value.unwrapped();
+    while (v.is("await_expression")) v = v.named_child(0).unwrapped();
+    if (v.is("new_expression")) {
+      d.kind = Decl::kNew;
+    } else if (v.is("call_expression") && require_spec(v, ctx).empty()) {
+      d.kind = Decl::kCall;
+      const SyntaxNode fn = v.field("function").unwrapped();
+      if (fn.is("member_expression")) {
+        d.method = std::string(ctx.text(fn.field("property")));
+      } else if (fn.is("identifier")) {
+        d.method = std::string(ctx.text(fn));
+      }
+    }
     std::vector<std::string> names;
     bound_names(node.field("name"), ctx, names);
     for (std::string& n : names) {
-      if (n != root) decls[n].push_back(root);
+      if (n != root) decls[n].push_back(d);
     }
   }
 
@@ -229,7 +257,29 @@ struct Binder {
     }
     const auto it = decls.find(root);
     if (it == decls.end() || it->second.size() != 1) return false;
-    return bound(it->second.front(), ctx, spec, kv, depth + 1);
+    const Decl& d = it->second.front();
+    switch (d.kind) {
+      case Decl::kAlias:
+        return bound(d.root, ctx, spec, kv, depth + 1);
+      case Decl::kCall: {
+        // knex(cfg), postgres(url), drizzle(pool): a package's own factory function.
+        if (d.method == d.root) {
+          const ImportBinding* b = ctx.import_of(d.root);
+          if (b != nullptr && is_db_package(b->module)) {
+            kv = is_kv_package(builtin_name(b->module));
+            return true;
+          }
+        }
+        if (!one_of(std::string_view(d.method), kFactories)) return false;
+        return bound(d.root, ctx, spec, kv, depth + 1);
+      }
+      case Decl::kNew: {
+        // new PrismaClient(), new Pool(): only a database package's class, not a project one.
+        std::string inner;
+        return bound(d.root, ctx, inner, kv, depth + 1) && inner.empty();
+      }
+    }
+    return false;
   }
 };
 
