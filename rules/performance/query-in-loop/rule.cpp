@@ -95,6 +95,12 @@ constexpr std::array<std::string_view, 51> kQueryMethods = {"find",
                                                             "putItem",
                                                             "createQueryBuilder"};
 
+// Names that denote a query builder by convention when the file does not bind them otherwise: a
+// knex instance or transaction handed in as a parameter or set on `this` (`this.knex`, `trx`), a
+// Prisma client injected the same way.
+constexpr std::array<std::string_view, 5> kConventionalNames = {"knex", "trx", "this.knex",
+                                                                "prisma", "this.prisma"};
+
 // Redis-style methods count only for redis clients; ORMs use get/set for other things.
 constexpr std::array<std::string_view, 6> kKeyValueMethods = {"get", "hget", "hgetall",
                                                               "set", "hset", "exists"};
@@ -186,7 +192,7 @@ class QueryInLoop final : public Rule {
     for (const Pending& p : st.pending) {
       std::string spec;
       bool kv = false;
-      if (!st.binder.bound(p.root, ctx, spec, kv)) continue;
+      if (!st.binder.bound(p.root, ctx, spec, kv) && !conventional(p.root, st, ctx)) continue;
       if (one_of(std::string_view(p.method), kKeyValueMethods) && !kv) continue;
       std::string msg = p.label + " is awaited inside the " + p.loop_kind + " at line " +
                         std::to_string(p.loop_line) +
@@ -239,11 +245,30 @@ class QueryInLoop final : public Rule {
     return false;
   }
 
+  static bool conventional(const std::string& root, const State& st, FileContext& ctx) {
+    return one_of(std::string_view(root), kConventionalNames) && ctx.import_of(root) == nullptr &&
+           st.binder.decls.count(root) == 0;
+  }
+
   static void on_call(const SyntaxNode& node, FileContext& ctx) {
     const SyntaxNode callee = node.field("function");
     if (!callee.is("member_expression")) return;
     const std::string_view method = ctx.text(callee.field("property"));
     if (!one_of(method, kQueryMethods)) return;
+    // One finding per chain: `knex.select(..).from(..).first()` reports at its first query method.
+    for (SyntaxNode n = callee.field("object").unwrapped(); n;) {
+      if (n.is("call_expression")) {
+        const SyntaxNode f = n.field("function").unwrapped();
+        if (f.is("member_expression") && one_of(ctx.text(f.field("property")), kQueryMethods)) {
+          return;
+        }
+        n = f;
+      } else if (n.is("member_expression")) {
+        n = n.field("object").unwrapped();
+      } else {
+        break;
+      }
+    }
     // Climb the chain (`User.find().lean()`, `knex('t').where(..).first()`) to the awaited top.
     SyntaxNode top = node;
     for (int guard = 0; guard < 16; ++guard) {
@@ -274,6 +299,8 @@ class QueryInLoop final : public Rule {
         if (t.rfind("for await", 0) == 0) return;
         const SyntaxNode right = n.field("right").unwrapped();
         if (right.is("array")) return;  // a fixed list of constants
+        const std::string r = lower_ascii(ctx.text(right));
+        if (r.find("chunk") != std::string::npos || r.find("batch") != std::string::npos) return;
         db::bound_names(n.field("left"), ctx, names);
         const SyntaxNode op = n.field("operator");
         loop_kind = ctx.text(op) == "in" ? "for...in loop" : "for...of loop";
