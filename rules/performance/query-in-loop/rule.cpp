@@ -313,6 +313,12 @@ class QueryInLoop final : public Rule {
             cond.find(".size") == std::string_view::npos) {
           return;
         }
+        // `i += CHUNK` steps through chunks: batched already.
+        const std::string_view step = ctx.text(n.field("increment"));
+        if (step.find("+=") != std::string_view::npos &&
+            step.find("+= 1") == std::string_view::npos) {
+          return;
+        }
         db::bound_names(n.field("initializer"), ctx, names);
         // `let i = 0` binds i through a variable_declarator's name.
         loop_kind = "for loop";
