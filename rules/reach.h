@@ -1,14 +1,16 @@
 // A small per-file call index and the whole-program walk over it, shared by rules that ask "what
 // does a route handler reach": performance/sync-io-in-handler and api/rest-conventions.
 // Per file (during the single walk, no re-walks): every function's byte span and name, and every
-// call to a project function by name (`f()`, `mod.f()` on a project import, `this.f()`), resolved
-// against the file's imports in end_file. In analyze, a route's handler_code span is the root:
+// call to a project function by name (`f()`, `mod.f()` on a project import, `this.f()`,
+// `this.service.f()` on a constructor-injected project class), resolved against the file's
+// imports in end_file. In analyze, a route's handler_code span is the root:
 // the rule's own sites inside it count at depth 0, and named callees are followed across files
 // through resolve_module up to kMaxReachDepth. Unknown targets (several functions of one name,
 // package calls, dynamic dispatch) are not followed: missing a path is better than inventing one.
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -58,6 +60,8 @@ struct RawEdge {
 struct Collector {
   std::vector<Function> functions;
   std::vector<RawEdge> raw;
+  // Constructor-injected fields (Nest): "Class.field" -> the parameter's type name.
+  std::map<std::string, std::string> field_types;
 
   static std::string class_of(SyntaxNode n, FileContext& ctx) {
     for (int guard = 0; guard < 64 && n; ++guard, n = n.parent()) {
@@ -84,6 +88,7 @@ struct Collector {
     } else if (k == "method_definition") {
       f.name = std::string(ctx.text(fn.field("name")));
       f.cls = class_of(fn.parent(), ctx);
+      if (f.name == "constructor") record_fields(fn, f.cls, ctx);
     } else {
       const SyntaxNode p = fn.parent();
       if (p.is("variable_declarator")) {
@@ -119,6 +124,24 @@ struct Collector {
     functions.push_back(std::move(f));
   }
 
+  // constructor(private readonly users: UsersService) -> users: UsersService.
+  void record_fields(const SyntaxNode& ctor, const std::string& cls, FileContext& ctx) {
+    const SyntaxNode params = ctor.field("parameters");
+    for (std::uint32_t i = 0; i < params.named_child_count(); ++i) {
+      const SyntaxNode p = params.named_child(i);
+      if (!p.is("required_parameter") && !p.is("optional_parameter")) continue;
+      const SyntaxNode pattern = p.field("pattern");
+      const SyntaxNode type = p.field("type");
+      if (!pattern.is("identifier") || !type) continue;
+      std::string_view t = ctx.text(type);
+      while (!t.empty() && (t[0] == ':' || t[0] == ' ')) t.remove_prefix(1);
+      bool plain = !t.empty();
+      for (char c : t)
+        plain = plain && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
+      if (plain) field_types[cls + "." + std::string(ctx.text(pattern))] = std::string(t);
+    }
+  }
+
   // A call_expression: keep it when it may name a project function.
   void on_call(const SyntaxNode& call, FileContext& ctx) {
     const SyntaxNode callee = call.field("function").unwrapped();
@@ -138,6 +161,11 @@ struct Collector {
     } else if (obj.is("identifier")) {
       raw.push_back(
           RawEdge{call.start_byte(), std::string(ctx.text(obj)), std::string(ctx.text(prop)), {}});
+    } else if (obj.is("member_expression") && obj.field("object").unwrapped().is("this")) {
+      // this.users.find(): resolved through the constructor's parameter types in finish().
+      raw.push_back(RawEdge{call.start_byte(),
+                            "this." + std::string(ctx.text(obj.field("property"))),
+                            std::string(ctx.text(prop)), class_of(call, ctx)});
     }
   }
 
@@ -161,6 +189,12 @@ struct Collector {
         if (local_names.count(r.name) != 0) {
           out.edges.push_back(Edge{r.at, {}, std::move(r.name), std::move(r.cls)});
         }
+      } else if (r.object.rfind("this.", 0) == 0) {
+        const auto it = field_types.find(r.cls + "." + r.object.substr(5));
+        if (it == field_types.end()) continue;
+        const ImportBinding* b = ctx.import_of(it->second);
+        if (b == nullptr || !maybe_project(b->module) || b->is_module_object()) continue;
+        out.edges.push_back(Edge{r.at, b->module, std::move(r.name), b->imported});
       } else if (const ImportBinding* b = ctx.import_of(r.object)) {
         if (!maybe_project(b->module) || !b->is_module_object()) continue;
         out.edges.push_back(Edge{r.at, b->module, std::move(r.name), {}});
