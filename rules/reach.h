@@ -62,6 +62,20 @@ struct Collector {
   std::vector<RawEdge> raw;
   // Constructor-injected fields (Nest): "Class.field" -> the parameter's type name.
   std::map<std::string, std::string> field_types;
+  // Locals made with `new C(...)`: name -> C ("" when the name is bound to several classes).
+  std::map<std::string, std::string> instances;
+
+  // A variable_declarator: `const service = new ItemsService(...)` lets service.f() resolve.
+  void on_declarator(const SyntaxNode& decl, FileContext& ctx) {
+    const SyntaxNode name = decl.field("name");
+    SyntaxNode value = decl.field("value").unwrapped();
+    if (!name.is("identifier") || !value.is("new_expression")) return;
+    const SyntaxNode ctor = value.field("constructor");
+    if (!ctor.is("identifier")) return;
+    const std::string cls(ctx.text(ctor));
+    const auto [it, fresh] = instances.try_emplace(std::string(ctx.text(name)), cls);
+    if (!fresh && it->second != cls) it->second.clear();
+  }
 
   static std::string class_of(SyntaxNode n, FileContext& ctx) {
     for (int guard = 0; guard < 64 && n; ++guard, n = n.parent()) {
@@ -198,6 +212,14 @@ struct Collector {
       } else if (const ImportBinding* b = ctx.import_of(r.object)) {
         if (!maybe_project(b->module) || !b->is_module_object()) continue;
         out.edges.push_back(Edge{r.at, b->module, std::move(r.name), {}});
+      } else if (const auto it = instances.find(r.object);
+                 it != instances.end() && !it->second.empty()) {
+        if (const ImportBinding* c = ctx.import_of(it->second)) {
+          if (!maybe_project(c->module) || c->is_module_object()) continue;
+          out.edges.push_back(Edge{r.at, c->module, std::move(r.name), c->imported});
+        } else {
+          out.edges.push_back(Edge{r.at, {}, std::move(r.name), it->second});
+        }
       }
     }
     out.functions = std::move(functions);

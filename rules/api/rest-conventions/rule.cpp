@@ -214,6 +214,7 @@ class RestConventions final : public Rule {
     }
     if (k == "variable_declarator") {
       st.binder.on_declarator(node, ctx);
+      st.collector.on_declarator(node, ctx);
       return;
     }
     if (k == "new_expression") return;

@@ -23,15 +23,12 @@ namespace {
 
 // No CWE: CWE-1050 is about work repeated in loops, not about blocking the event loop.
 constexpr std::array<std::string_view, 2> kTags = {"performance", "event-loop"};
-constexpr std::array<std::string_view, 9> kKinds = {"call_expression",
-                                                    "function_declaration",
-                                                    "generator_function_declaration",
-                                                    "function_expression",
-                                                    "function",
-                                                    "generator_function",
-                                                    "arrow_function",
-                                                    "method_definition",
-                                                    "new_expression"};
+constexpr std::array<std::string_view, 10> kKinds = {
+    "variable_declarator",  "call_expression",
+    "function_declaration", "generator_function_declaration",
+    "function_expression",  "function",
+    "generator_function",   "arrow_function",
+    "method_definition",    "new_expression"};
 constexpr RuleMeta kMeta{
     .id = "performance/sync-io-in-handler",
     .summary =
@@ -142,6 +139,10 @@ class SyncIoInHandler final : public Rule {
   void on_node(const SyntaxNode& node, FileContext& ctx) const override {
     State& st = ctx.state<State>();
     if (node.is("new_expression")) return;
+    if (node.is("variable_declarator")) {
+      st.collector.on_declarator(node, ctx);
+      return;
+    }
     if (!node.is("call_expression")) {
       st.collector.on_function(node, ctx);
       return;
