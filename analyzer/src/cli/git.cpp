@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -49,6 +50,8 @@ std::vector<std::string> child_environment() {
   env.emplace_back("GIT_OPTIONAL_LOCKS=0");
   return env;
 }
+
+using Fds = std::array<int, 2>;
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -128,15 +131,15 @@ bool parse_range(std::string_view text, std::uint32_t& start, std::uint32_t& cou
 Expected<GitOutput> run(const std::vector<std::string>& args, std::string_view input) {
   // stdin is a socket pair so a git that exits early cannot kill us with SIGPIPE (send() takes
   // MSG_NOSIGNAL; write() on a pipe would raise it).
-  int in[2] = {-1, -1};
-  int out[2] = {-1, -1};
-  int err[2] = {-1, -1};
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0 ||
-      ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+  Fds in{-1, -1};
+  Fds out{-1, -1};
+  Fds err{-1, -1};
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in.data()) != 0 ||
+      ::pipe2(out.data(), O_CLOEXEC) != 0 || ::pipe2(err.data(), O_CLOEXEC) != 0) {
     const int e = errno;
-    for (int* p : {in, out, err}) {
-      close_fd(p[0]);
-      close_fd(p[1]);
+    for (Fds* p : {&in, &out, &err}) {
+      close_fd((*p)[0]);
+      close_fd((*p)[1]);
     }
     return Error{fmt::format("cannot run git: {}", std::strerror(e))};
   }
@@ -151,10 +154,12 @@ Expected<GitOutput> run(const std::vector<std::string>& args, std::string_view i
   argv_text.emplace_back("git");
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_text.size() + 1);
   for (std::string& a : argv_text) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::vector<std::string> env_text = child_environment();
   std::vector<char*> envp;
+  envp.reserve(env_text.size() + 1);
   for (std::string& e : env_text) envp.push_back(e.data());
   envp.push_back(nullptr);
 
@@ -165,7 +170,7 @@ Expected<GitOutput> run(const std::vector<std::string>& args, std::string_view i
   close_fd(out[1]);
   close_fd(err[1]);
   if (spawned != 0) {
-    for (int* p : {in, out, err}) close_fd(p[0]);
+    for (Fds* p : {&in, &out, &err}) close_fd((*p)[0]);
     if (spawned == ENOENT) {
       return Error{"git was not found on PATH; --staged and --changed-since need git installed"};
     }
@@ -175,17 +180,17 @@ Expected<GitOutput> run(const std::vector<std::string>& args, std::string_view i
   GitOutput result;
   std::size_t written = 0;
   if (input.empty()) close_fd(in[0]);
-  for (int* p : {in, out, err}) {
-    if (p[0] >= 0) ::fcntl(p[0], F_SETFL, ::fcntl(p[0], F_GETFL) | O_NONBLOCK);
+  for (Fds* p : {&in, &out, &err}) {
+    if ((*p)[0] >= 0) ::fcntl((*p)[0], F_SETFL, ::fcntl((*p)[0], F_GETFL) | O_NONBLOCK);
   }
-  char buf[65536];
+  std::vector<char> buf(65536);
   while (out[0] >= 0 || err[0] >= 0) {
-    pollfd fds[3];
+    std::array<pollfd, 3> fds{};
     nfds_t n = 0;
     if (in[0] >= 0) fds[n++] = pollfd{in[0], POLLOUT, 0};
     if (out[0] >= 0) fds[n++] = pollfd{out[0], POLLIN, 0};
     if (err[0] >= 0) fds[n++] = pollfd{err[0], POLLIN, 0};
-    if (::poll(fds, n, -1) < 0) {
+    if (::poll(fds.data(), n, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -202,9 +207,9 @@ Expected<GitOutput> run(const std::vector<std::string>& args, std::string_view i
       }
       int& fd = fds[i].fd == out[0] ? out[0] : err[0];
       std::string& sink = fds[i].fd == out[0] ? result.out : result.err;
-      const ssize_t r = ::read(fd, buf, sizeof buf);
+      const ssize_t r = ::read(fd, buf.data(), buf.size());
       if (r > 0) {
-        sink.append(buf, static_cast<std::size_t>(r));
+        sink.append(buf.data(), static_cast<std::size_t>(r));
       } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
         close_fd(fd);
       }
@@ -302,7 +307,7 @@ Expected<std::vector<std::string>> read_blobs(const stdfs::path& dir,
 }
 
 bool ChangedLines::changed(const std::string& file, std::uint32_t line) const {
-  if (new_files.count(file) != 0) return true;
+  if (new_files.contains(file)) return true;
   const auto it = lines.find(file);
   if (it == lines.end()) return false;
   const auto& ranges = it->second;

@@ -108,7 +108,7 @@ Expected<ReportScope> ReportScope::make(const ScopeRequest& request, const stdfs
       ids.push_back(f.blob);
       paths.push_back(f.path);
       // Staged project files (a broken package.json) keep their diagnostics and findings.
-      if (!scope.files_ || scope.files_->count(f.path) != 0 || !is_source(f.path)) {
+      if (!scope.files_ || scope.files_->contains(f.path) || !is_source(f.path)) {
         in_scope.insert(f.path);
         sources += is_source(f.path) ? 1 : 0;
       }
@@ -136,9 +136,9 @@ Expected<ReportScope> ReportScope::make(const ScopeRequest& request, const stdfs
 }
 
 void ReportScope::apply(ScanResult& result) const {
-  auto in_files = [&](const std::string& file) { return !files_ || files_->count(file) != 0; };
+  auto in_files = [&](const std::string& file) { return !files_ || files_->contains(file); };
   auto touched = [&](const std::string& file) {
-    return !changed_ || changed_->new_files.count(file) != 0 || changed_->lines.count(file) != 0;
+    return !changed_ || changed_->new_files.contains(file) || changed_->lines.contains(file);
   };
   // Project-level findings (a file outside the scope, or no changed line) are left out.
   std::erase_if(result.findings, [&](const Finding& f) {

@@ -387,7 +387,7 @@ void apply_overlay(const std::filesystem::path& root,
   }
   std::vector<InputFile> added;
   for (const auto& [path, content] : overlay) {
-    if (!content || seen.count(path) != 0) continue;
+    if (!content || seen.contains(path)) continue;
     const auto language = fs::language_of(path);
     if (!language) continue;
     std::error_code ec;
