@@ -171,6 +171,26 @@ TEST(CliGit, StagedDeletionsRenamesAndOddNames) {
   EXPECT_EQ(report.files, 2u);  // kept-on-disk.js is not part of the commit
 }
 
+// The real use: a pre-commit hook. `git commit -a` stages into a temporary index
+// (GIT_INDEX_FILE); the hook's scan must read that one and block the commit.
+TEST(CliGit, PreCommitHookBlocksACommit) {
+  REQUIRE_GIT();
+  Repo repo;
+  repo.write("svc/a.js", kClean);
+  repo.git("add -A");
+  repo.git("commit -q -m base");
+  repo.write(".git/hooks/pre-commit",
+             "#!/bin/sh\nexec " + quote(binary()) + " scan --staged svc\n");
+  stdfs::permissions(repo.path() / ".git/hooks/pre-commit", stdfs::perms::owner_all);
+  repo.write("svc/a.js", kEval);
+  auto blocked = repo.in("git -c user.name=t -c user.email=t@t commit -q -am bad 2>&1");
+  EXPECT_NE(blocked.exit_code, 0) << blocked.out;
+  EXPECT_NE(blocked.out.find("security/code-injection"), std::string::npos) << blocked.out;
+  repo.write("svc/a.js", "module.exports = 2;\n");
+  auto fine = repo.in("git -c user.name=t -c user.email=t@t commit -q -am good 2>&1");
+  EXPECT_EQ(fine.exit_code, 0) << fine.out;
+}
+
 TEST(CliGit, StagedFromASubfolderRoot) {
   REQUIRE_GIT();
   Repo repo;
@@ -275,9 +295,11 @@ TEST(CliGit, ChangedSinceReportsOnlyChangedLines) {
   REQUIRE_GIT();
   Repo repo;
   repo.write("app.js", std::string(kEval) + "module.exports = 1;\n");
+  repo.write("odd dir/naïve.js", kClean);
   repo.git("add -A");
   repo.git("commit -q -m base");
   repo.git("branch base");
+  repo.write("odd dir/naïve.js", std::string(kClean) + kEval);
 
   // Shift the old finding, add one on a new line, add a new file and an untracked one.
   repo.write("app.js", std::string("// header\n") + kEval + "module.exports = 1;\n" + kEval);
@@ -290,7 +312,9 @@ TEST(CliGit, ChangedSinceReportsOnlyChangedLines) {
 
   auto r = repo.ns("scan --changed-since base --format json");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_EQ(parse(r.out).findings, (Found{{"app.js", 4}, {"lib/new.js", 3}, {"untracked.js", 1}}));
+  EXPECT_EQ(
+      parse(r.out).findings,
+      (Found{{"app.js", 4}, {"lib/new.js", 3}, {"odd dir/naïve.js", 2}, {"untracked.js", 1}}));
   // Since HEAD, only the working tree's untracked file.
   EXPECT_EQ(parse(repo.ns("scan --changed-since HEAD --format json").out).findings,
             (Found{{"untracked.js", 1}}));
