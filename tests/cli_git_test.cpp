@@ -277,6 +277,20 @@ TEST(CliGit, FilesAfterDashesFilterWithWholeProjectContext) {
   EXPECT_EQ(parse(named.out).files, 2u);
 }
 
+// Whole-project context: the sample's routes are mounted in another file, so the route rules
+// see reports.js's routes only when the whole project is analysed.
+TEST(CliGit, FilesAfterDashesKeepCrossFileFindings) {
+  const std::string cd = "cd " + quote((source_dir() / "fixtures/apps/express-sample").string()) +
+                         " && " + quote(binary());
+  const auto alone = run_command(cd + " scan --format json src/routes/reports.js");
+  const auto in_context = run_command(cd + " scan --format json -- src/routes/reports.js");
+  EXPECT_EQ(alone.out.find("testing/untested-route"), std::string::npos) << alone.out;
+  EXPECT_NE(in_context.out.find("testing/untested-route"), std::string::npos) << in_context.out;
+  for (const auto& [file, line] : parse(in_context.out).findings) {
+    EXPECT_EQ(file, "src/routes/reports.js");
+  }
+}
+
 TEST(CliGit, StagedWithFilesAfterDashes) {
   REQUIRE_GIT();
   Repo repo;
