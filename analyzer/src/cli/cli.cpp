@@ -425,10 +425,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd
       ->add_flag("--staged", scan.staged,
                  "Report only findings in files staged for commit, read from the git index")
-      ->excludes(scan_cmd->add_option(
-          "--changed-since", scan.changed_since,
-          "Report only findings on lines changed since REV (diffed from its merge base with "
-          "HEAD; findings not on a changed line are left out)"));
+      ->excludes(scan_cmd
+                     ->add_option("--changed-since", scan.changed_since,
+                                  "Report only findings on lines changed since REV (diffed from "
+                                  "its merge base with "
+                                  "HEAD; findings not on a changed line are left out)")
+                     ->type_name("REV"));
 
   ScanFlags routes;
   CLI::App* routes_cmd =
