@@ -261,7 +261,8 @@ TEST(CliGit, FilesAfterDashesFilterWithWholeProjectContext) {
   auto notes = run_command(cd + " scan -- src/b.js notes.md /etc/hostname 2>&1 >/dev/null");
   EXPECT_NE(notes.out.find("outside the scan root"), std::string::npos) << notes.out;
   EXPECT_NE(notes.out.find("/etc/hostname"), std::string::npos) << notes.out;
-  EXPECT_NE(notes.out.find("not JavaScript or TypeScript ignored: notes.md"), std::string::npos)
+  EXPECT_NE(notes.out.find("ignoring 1 path that is not JavaScript or TypeScript: notes.md"),
+            std::string::npos)
       << notes.out;
   EXPECT_EQ(run_command(cd + " scan --quiet -- src/b.js notes.md 2>&1 >/dev/null").out, "");
 

@@ -56,13 +56,13 @@ std::set<std::string> given_files(const std::vector<std::string>& args, const st
     files.insert(rel_text);
   }
   if (!outside.empty()) {
-    notes.push_back(fmt::format("{} outside the scan root '{}' ignored: {}",
+    notes.push_back(fmt::format("ignoring {} outside the scan root '{}': {}",
                                 plural(outside.size(), "file", "files"), root.string(),
                                 fmt::join(outside, ", ")));
   }
   if (!not_source.empty()) {
-    notes.push_back(fmt::format("{} not JavaScript or TypeScript ignored: {}",
-                                plural(not_source.size(), "path", "paths"),
+    notes.push_back(fmt::format("ignoring {} not JavaScript or TypeScript: {}",
+                                plural(not_source.size(), "path that is", "paths that are"),
                                 fmt::join(not_source, ", ")));
   }
   return files;
