@@ -9,6 +9,7 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <variant>
@@ -333,6 +334,7 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 // Also returns the texts of the files module resolution needs (package.json, tsconfig.json).
 std::vector<facts::ProjectFileText> check_project_files(
     const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes, bool lockfiles,
+    const std::map<std::string, std::optional<std::string>>& overlay,
     std::vector<Diagnostic>& out) {
   std::vector<facts::ProjectFileText> texts;
   for (const fs::ProjectFileEntry& e : entries) {
@@ -348,7 +350,9 @@ std::vector<facts::ProjectFileText> check_project_files(
     limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
     limits.minified_line_bytes = UINT32_MAX;
     limits.minified_average_line = UINT32_MAX;
-    auto loaded = parse::load_source(e.rel_path, e.abs_path, std::nullopt, limits);
+    const auto over = overlay.find(e.rel_path);
+    auto loaded = parse::load_source(e.rel_path, e.abs_path,
+                                     over != overlay.end() ? over->second : std::nullopt, limits);
     if (auto* refused = std::get_if<Diagnostic>(&loaded)) {
       out.push_back(std::move(*refused));
       continue;
@@ -366,6 +370,44 @@ std::vector<facts::ProjectFileText> check_project_files(
     }
   }
   return texts;
+}
+
+// `scan --staged`: staged contents replace the working tree's, files staged as deleted leave the
+// scan, and staged files missing from disk join it (unless in an excluded folder).
+void apply_overlay(const std::filesystem::path& root,
+                   const std::map<std::string, std::optional<std::string>>& overlay,
+                   const fs::DiscoveryOptions& discovery, std::vector<InputFile>& files) {
+  std::set<std::string_view> seen;
+  for (InputFile& f : files) {
+    seen.insert(f.rel_path);
+    if (auto it = overlay.find(f.rel_path); it != overlay.end() && it->second) {
+      f.content = it->second;
+      f.size = it->second->size();
+    }
+  }
+  std::vector<InputFile> added;
+  for (const auto& [path, content] : overlay) {
+    if (!content || seen.contains(path)) continue;
+    const auto language = fs::language_of(path);
+    if (!language) continue;
+    std::error_code ec;
+    const std::filesystem::path abs = root / path;
+    if (std::filesystem::exists(std::filesystem::symlink_status(abs, ec))) continue;
+    bool excluded = false;
+    for (const auto& part : std::filesystem::path(path).parent_path()) {
+      const std::string name = part.string();
+      excluded =
+          excluded || name == ".git" || name == "node_modules" ||
+          std::find(discovery.default_excluded_dirs.begin(), discovery.default_excluded_dirs.end(),
+                    name) != discovery.default_excluded_dirs.end();
+    }
+    if (!excluded) added.push_back(InputFile{path, abs, *language, content->size(), content});
+  }
+  std::erase_if(files, [&](const InputFile& f) {
+    const auto it = overlay.find(f.rel_path);
+    return it != overlay.end() && !it->second;
+  });
+  std::move(added.begin(), added.end(), std::back_inserter(files));
 }
 
 SuppressionContext suppression_context(std::span<const Rule* const> rules,
@@ -446,7 +488,8 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
                               "report it)",
                               e.what())));
             }
-            finished.fetch_add(1, std::memory_order_acq_rel);
+            const std::size_t done = finished.fetch_add(1, std::memory_order_acq_rel) + 1;
+            if (options.progress) options.progress(done, files.size());
           }
         });
   });
@@ -568,10 +611,11 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
     files.push_back(
         InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
   }
+  if (!options.overlay.empty()) apply_overlay(root, options.overlay, discovery, files);
   bool model = options.build_routes;
   for (const Rule* r : rules) model = model || r->meta().needs_model;
-  const auto project =
-      check_project_files(found->project_files, options.max_file_bytes, model, found->diagnostics);
+  const auto project = check_project_files(found->project_files, options.max_file_bytes, model,
+                                           options.overlay, found->diagnostics);
   ScanResult result =
       analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
   result.timings.discover_ms = discover_ms;
