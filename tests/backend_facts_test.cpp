@@ -405,6 +405,9 @@ if (process.env.NODE_ENV !== someVar) {}
   EXPECT_EQ(c.sessions[0].source.line, 6u);
   EXPECT_EQ(c.sessions[1].what, "new RedisStore({ client })");
   ASSERT_EQ(c.clustering.size(), 1u);
+  ASSERT_EQ(c.imports.size(), 3u);
+  EXPECT_EQ(c.imports[2].spec, "cluster");  // node:cluster
+  EXPECT_EQ(c.imports[2].line, 3u);
   ASSERT_EQ(c.environments.size(), 2u);
   EXPECT_EQ(c.environments[0].what, "production");
   EXPECT_EQ(c.environments[1].what, "staging");
@@ -441,12 +444,17 @@ TEST(BackendFacts, CollectorFiltersByServiceAndCountsFindings) {
   ASSERT_EQ(f.database.caches.size(), 1u);
   EXPECT_EQ(f.database.caches[0].name, "Redis");
   ASSERT_EQ(f.database.session_stores.size(), 1u);
-  ASSERT_EQ(f.database.migrations.size(), 2u);
-  EXPECT_EQ(f.database.migrations[0].tool, "prisma");  // <dir>/migrations/<name>/migration.sql
+  // <dir>/migrations/<name>/migration.sql is Prisma's layout; src/migrations counts only with a
+  // migration tool among the dependencies (there is none here).
+  ASSERT_EQ(f.database.migrations.size(), 1u);
+  EXPECT_EQ(f.database.migrations[0].tool, "prisma");
   EXPECT_EQ(f.database.migrations[0].count, 1u);
-  EXPECT_EQ(f.database.migrations[1].tool, "unknown");
-  EXPECT_EQ(f.database.migrations[1].dir, "apps/api/src/migrations");
-  EXPECT_EQ(f.database.migrations[1].count, 2u);
+  in.files[0].text = R"({"dependencies": {"knex": "^3"}})";
+  const BackendFacts k = collect_backend_facts(in, diags);
+  ASSERT_EQ(k.database.migrations.size(), 2u);
+  EXPECT_EQ(k.database.migrations[1].tool, "knex");
+  EXPECT_EQ(k.database.migrations[1].dir, "apps/api/src/migrations");
+  EXPECT_EQ(k.database.migrations[1].count, 2u);
   ASSERT_EQ(f.deployment.environments.size(), 2u);
   EXPECT_EQ(f.deployment.environments[0].what, "production");
   EXPECT_EQ(f.deployment.environments[1].what, "test");

@@ -45,41 +45,41 @@ std::string package_of(std::string_view spec) {
 }
 
 void scan_imports(std::string_view text, BackendCodeFacts& out) {
-  std::uint32_t line = 1;
-  std::size_t counted = 0;
-  auto line_at = [&](std::size_t pos) {
-    for (; counted < pos; ++counted) line += text[counted] == '\n';
-    return line;
-  };
+  std::vector<std::pair<std::size_t, std::string>> found;  // offset, package
   auto take = [&](std::size_t at, std::size_t after) {
-    const std::string pkg = package_of(quoted_at(text, after));
-    if (!pkg.empty()) out.imports.push_back(BackendCodeFacts::Import{pkg, line_at(at)});
+    std::string pkg = package_of(quoted_at(text, after));
+    if (!pkg.empty()) found.emplace_back(at, std::move(pkg));
+  };
+  auto word_start = [&](std::size_t at) {
+    return at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) ||
+                        text[at - 1] == '_' || text[at - 1] == '.' || text[at - 1] == '$');
   };
   for (std::size_t at = text.find("require("); at != std::string_view::npos;
        at = text.find("require(", at + 8)) {
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_' ||
-                   text[at - 1] == '.'))
-      continue;
-    take(at, at + 8);
+    if (word_start(at)) take(at, at + 8);
   }
   for (std::size_t at = text.find("import"); at != std::string_view::npos;
        at = text.find("import", at + 6)) {
-    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_' ||
-                   text[at - 1] == '.'))
-      continue;
+    if (!word_start(at)) continue;
     const std::size_t after = at + 6;
-    if (after < text.size() && (text[after] == ' ' || text[after] == '(')) {
-      // `import 'x'`, `import('x')`, or `import ... from 'x'` on the same statement.
-      if (!quoted_at(text, after).empty()) {
-        take(at, after);
-        continue;
-      }
-      const std::size_t semi = text.find_first_of(";", after);
-      const std::size_t limit =
-          std::min(semi == std::string_view::npos ? text.size() : semi, after + 2000);
-      const std::size_t from = text.substr(0, limit).find(" from ", after);
-      if (from != std::string_view::npos) take(at, from + 6);
+    if (after >= text.size() || (text[after] != ' ' && text[after] != '(')) continue;
+    // `import 'x'`, `import('x')`, or `import ... from 'x'` within the same statement.
+    if (!quoted_at(text, after).empty()) {
+      take(at, after);
+      continue;
     }
+    const std::size_t semi = text.find(';', after);
+    const std::size_t limit =
+        std::min(semi == std::string_view::npos ? text.size() : semi, after + 2000);
+    const std::size_t from = text.substr(0, limit).find(" from ", after);
+    if (from != std::string_view::npos) take(at, from + 6);
+  }
+  std::sort(found.begin(), found.end());
+  std::uint32_t line = 1;
+  std::size_t counted = 0;
+  for (auto& [at, pkg] : found) {
+    for (; counted < at; ++counted) line += text[counted] == '\n';
+    out.imports.push_back(BackendCodeFacts::Import{std::move(pkg), line});
   }
 }
 

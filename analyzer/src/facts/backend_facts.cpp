@@ -278,7 +278,7 @@ std::vector<ProjectFileText> read_backend_files(const std::vector<fs::ProjectFil
                         (is_yaml(name) && name != "pnpm-lock.yaml");
     if (!wanted) {
       // Listed by name only (.env.* may hold secrets; migration.sql only counts).
-      if (name.starts_with(".env.") || name == "migration.sql") {
+      if (name.starts_with(".env.") || name == "migration.sql" || name.ends_with(".json")) {
         out.push_back(ProjectFileText{e.rel_path, {}});
       }
       continue;
@@ -415,12 +415,19 @@ BackendFacts collect_backend_facts(const BackendInputs& in, std::vector<Diagnost
         continue;
       ++by_dir[p.substr(0, at + 10)];
     }
+    // A folder named migrations counts only next to a migration tool: "migrations" means other
+    // things too (n8n's breaking-changes/migrations are not database migrations).
     const std::string tool = migration_tool(deps);
-    for (const auto& [dir, count] : by_dir) db.migrations.push_back(MigrationSet{tool, dir, count});
+    for (const auto& [dir, count] : by_dir) {
+      if (tool != "unknown") db.migrations.push_back(MigrationSet{tool, dir, count});
+    }
   }
   for (const BackendCodeFacts* c : code) {
     for (const auto& m : c->models) db.models.push_back(m);
-    for (const auto& p : c->pool) db.pool.push_back(p);
+    // One-off scripts configure their own small pools; the service's pool is elsewhere.
+    if (c->path.find("scripts/") == std::string::npos) {
+      for (const auto& p : c->pool) db.pool.push_back(p);
+    }
     for (const auto& s : c->sessions) {
       if (s.what.empty()) {
         db.default_memory_store.push_back(s.source);
