@@ -137,7 +137,9 @@ void append_database_markdown(std::string& out, const DatabaseFacts& f) {
                "MikroORM or Drizzle)") +
          "\n";
   if (f.migrations.empty()) {
-    out += "- **Migrations:** none found (no migrations folder)\n";
+    out +=
+        "- **Migrations:** none found (no Prisma migrations, no migrations folder next to a "
+        "migration tool)\n";
   } else {
     out += "- **Migrations:** ";
     for (std::size_t i = 0; i < f.migrations.size(); ++i) {
@@ -148,8 +150,8 @@ void append_database_markdown(std::string& out, const DatabaseFacts& f) {
     }
     out += "\n";
   }
-  out += "- **Connection pooling:** " +
-         observations(f.pool, "no pool settings in code (driver defaults)") + "\n";
+  out +=
+      "- **Connection pooling:** " + observations(f.pool, "no pool settings found in code") + "\n";
   out += "- **Caching layer:** " + techs(f.caches, "none found") + "\n";
   out += "- **Session store:** ";
   if (f.session_stores.empty() && f.default_memory_store.empty() && f.session_code.empty()) {
@@ -247,8 +249,8 @@ void append_performance_markdown(std::string& out, const PerformanceFacts& f) {
                       "none found (one process per instance, unless the platform "
                       "runs several)") +
          "\n";
-  out += "- **Connection pooling:** " +
-         observations(f.pool, "no pool settings in code (driver defaults)") + "\n";
+  out +=
+      "- **Connection pooling:** " + observations(f.pool, "no pool settings found in code") + "\n";
   out += "- **Blocking calls in handlers:** ";
   if (f.blocking.empty()) {
     out += "none reported by the performance rules\n";
