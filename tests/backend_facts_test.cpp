@@ -358,6 +358,37 @@ export class Tag extends Model {
   EXPECT_TRUE(has_attr(s.models[0].fields[0], "id"));
 }
 
+TEST(BackendFacts, NestMongooseSchemaClass) {
+  auto c = scan_backend_code("src/cats/cat.schema.ts",
+                             R"(import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+@Schema({ timestamps: true })
+export class Cat {
+  @Prop({ required: true, index: true })
+  name: string;
+
+  @Prop()
+  age: number;
+
+  helper(): void {}
+}
+export const CatSchema = SchemaFactory.createForClass(Cat);
+)",
+                             Language::kTypeScript);
+  ASSERT_EQ(c.models.size(), 1u);
+  EXPECT_EQ(c.models[0].name, "Cat");
+  EXPECT_EQ(c.models[0].kind, "mongoose");
+  ASSERT_EQ(c.models[0].fields.size(), 2u);
+  EXPECT_EQ(c.models[0].fields[0].type, "string");
+  EXPECT_EQ(c.models[0].fields[0].attributes, (std::vector<std::string>{"index", "required"}));
+  // A class decorated @Schema from another library is no model.
+  auto trap = scan_backend_code(
+      "src/x.ts", "import { Schema } from 'other';\n@Schema()\nclass X { @Prop() a: string; }\n",
+      Language::kTypeScript);
+  EXPECT_TRUE(trap.models.empty());
+}
+
 TEST(BackendFacts, SequelizeDefineAndInit) {
   auto c = scan_backend_code("src/models.js",
                              R"(const { Sequelize, DataTypes, Model } = require('sequelize');

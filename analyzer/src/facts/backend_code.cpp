@@ -434,6 +434,7 @@ class Scanner {
       const std::string name = decorator_name(d, &call);
       if (name == "Entity") kind = "typeorm";
       if (name == "Table") kind = "sequelize";
+      if (name == "Schema" && nest_mongoose_) kind = "mongoose";  // @nestjs/mongoose classes
       if ((name == "Index" || name == "Unique") && call) {
         ModelIndex index;
         index.source = at(d);
@@ -477,6 +478,19 @@ class Scanner {
             dn == "ForeignKey") {
           column = true;
           f.attributes.push_back("relation");
+        }
+        if (dn == "Prop" && kind == "mongoose") {
+          column = true;
+          const SyntaxNode o = call ? arg(call, 0) : SyntaxNode{};
+          if (object_flag(o, "index")) f.attributes.push_back("index");
+          if (object_flag(o, "unique")) f.attributes.push_back("unique");
+          if (object_flag(o, "required")) f.attributes.push_back("required");
+          if (o.is("object")) {
+            for (std::uint32_t j = 0; j < o.named_child_count(); ++j) {
+              if (o.named_child(j).is("pair") && key_of(o.named_child(j)) == "ref")
+                f.attributes.push_back("relation");
+            }
+          }
         }
         if (dn == "Column" && call) {
           for (std::uint32_t a = 0; a < 2; ++a) {
@@ -558,6 +572,7 @@ class Scanner {
   bool mongoose_ = false;
   bool sequelize_ = false;
   bool entities_ = false;
+  bool nest_mongoose_ = false;
   bool database_ = false;
   bool session_ = false;
   bool cluster_ = false;
@@ -621,8 +636,10 @@ BackendCodeFacts scan_backend_code(std::string_view path, std::string_view text,
       (imported("mongoose") || imported("@nestjs/mongoose")) && contains(text, "Schema");
   scanner.sequelize_ = (imported("sequelize") || imported("sequelize-typescript")) &&
                        (contains(text, ".define(") || contains(text, ".init("));
-  scanner.entities_ = (imported("typeorm") || imported("sequelize-typescript")) &&
-                      (contains(text, "@Entity") || contains(text, "@Table"));
+  scanner.nest_mongoose_ = imported("@nestjs/mongoose") && contains(text, "@Schema");
+  scanner.entities_ = ((imported("typeorm") || imported("sequelize-typescript")) &&
+                       (contains(text, "@Entity") || contains(text, "@Table"))) ||
+                      scanner.nest_mongoose_;
   for (std::string_view pkg : kDatabasePackages) {
     if (imported(pkg)) scanner.database_ = true;
   }
