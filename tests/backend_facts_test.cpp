@@ -123,6 +123,20 @@ x-common: &common
   EXPECT_EQ(v3.compose_services[1].image, "mongo:7");
   EXPECT_EQ(v3.compose_services[1].source.line, 11u);
 
+  DeploymentFacts v2;  // v2: `services:` too, two-space indent, flow-style ports
+  parse_compose("compose.yaml", R"(version: "2.4"
+services:
+  app:
+    image: "node:20"
+    ports: ["3000:3000", '9229:9229']
+networks:
+  default: {}
+)",
+                v2);
+  ASSERT_EQ(v2.compose_services.size(), 1u);
+  EXPECT_EQ(v2.compose_services[0].image, "node:20");
+  EXPECT_EQ(v2.compose_services[0].ports, (std::vector<std::string>{"3000:3000", "9229:9229"}));
+
   DeploymentFacts v1;  // v1: services at the top level, no `services:` key
   parse_compose("docker-compose.yml",
                 "web:\n  build: .\n  ports:\n   - \"80:80\"\nredis:\n  image: redis\n", v1);
@@ -522,6 +536,28 @@ TEST(BackendFacts, GoldenSectionsForShopApi) {
   want << in.rdbuf();
   EXPECT_EQ(out, want.str());
   EXPECT_TRUE(diags.empty());
+
+  // The same facts as the report's JSON summary carries them.
+  rapidjson::StringBuffer buf;
+  reports::json::Writer w(buf);
+  w.StartObject();
+  reports::json::key(w, "database");
+  reports::write_database_json(w, facts->database);
+  reports::json::key(w, "performance");
+  reports::write_performance_json(w, facts->performance);
+  reports::json::key(w, "deployment");
+  reports::write_deployment_json(w, facts->deployment);
+  w.EndObject();
+  const std::string json_out = reports::json::finish(buf);
+  const std::filesystem::path json_golden = src / "tests/golden/backend/shop-api.json";
+  if (const char* update = std::getenv("UPDATE_GOLDEN"); update != nullptr && *update == '1') {
+    std::ofstream(json_golden, std::ios::binary) << json_out;
+  }
+  std::ifstream json_in(json_golden, std::ios::binary);
+  ASSERT_TRUE(json_in.good()) << json_golden << " missing: run with UPDATE_GOLDEN=1";
+  std::stringstream json_want;
+  json_want << json_in.rdbuf();
+  EXPECT_EQ(json_out, json_want.str());
 }
 
 }  // namespace
