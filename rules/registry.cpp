@@ -9,14 +9,19 @@ namespace nodescope {
 std::span<const Rule* const> all_rules() {
   // One rule per line, sorted by id (the registry test checks the order): keep it that way.
   // clang-format off
-  static const std::array<const Rule*, 9> kRules = {
+  static const std::array<const Rule*, 14> kRules = {
       &rules::meta_unused_suppression(),
       &rules::reliability_no_unhandled_rejection_handler(),
       &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),
+      &rules::security_hardcoded_secret(),
+      &rules::security_insecure_cookie(),
+      &rules::security_jwt_misuse(),
       &rules::security_missing_helmet(),
       &rules::security_missing_rate_limit(),
+      &rules::security_permissive_cors(),
       &rules::security_unvalidated_input(),
+      &rules::security_weak_password_hash(),
       &rules::security_weakened_helmet(),
       &rules::testing_untested_route(),
   };
