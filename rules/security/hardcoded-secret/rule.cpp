@@ -137,8 +137,8 @@ double entropy(std::string_view v) {
 
 // A value given to a password/token/api-key name that looks like a real secret: long enough, no
 // spaces, letters mixed with digits or symbols, not a URL, path, identifier or hash.
-bool looks_random(std::string_view v) {
-  if (v.size() < 8 || v.size() > 512) return false;
+bool looks_random(std::string_view v, std::size_t min_size) {
+  if (v.size() < min_size || v.size() > 512) return false;
   if (v.find("://") != std::string_view::npos || v[0] == '/' || v[0] == '.') return false;
   if (v.substr(0, 2) == "$2" || v.substr(0, 7) == "$argon2") return false;  // a stored hash
   bool lower = false, upper = false, digit = false, symbol = false;
@@ -191,6 +191,13 @@ enum class NameKind { kNone, kSecret, kCredential };
 NameKind classify_name(std::string_view raw) {
   const std::string n = normalize(raw);
   if (n.empty()) return NameKind::kNone;
+  // Names about a secret rather than holding one: `API_KEY_PREFIX`, `tokenHeader`, `SECRET_ENV`.
+  constexpr std::array<std::string_view, 12> kAbout = {"prefix", "suffix", "pattern",     "regex",
+                                                       "header", "label",  "placeholder", "field",
+                                                       "param",  "url",    "path",        "envvar"};
+  for (std::string_view a : kAbout) {
+    if (n.find(a) != std::string::npos) return NameKind::kNone;
+  }
   if (ends_with(n, "secret") || n == "secretorkey" || n == "secretorprivatekey" ||
       n == "sessionkeys") {
     return NameKind::kSecret;
@@ -331,14 +338,36 @@ void add_hit(State& s, const SyntaxNode& at, FileContext& ctx, std::string messa
 }
 
 std::string fallback_message(const Literal& lit, std::string_view what) {
-  return "`" + lit.fallback_of + "` falls back to a literal " + std::string(what) +
-         " when it is unset, so a misconfigured deployment runs with a secret that is in the "
-         "source; fail at startup instead of falling back";
+  return std::string(what) + " falls back to a literal when `" + lit.fallback_of +
+         "` is unset, so a misconfigured deployment runs with a secret that is in the source; "
+         "fail at startup instead of falling back";
 }
 
 // A literal in a secret position: reported unless it is a placeholder or a label.
+// `DEFAULT_WEBHOOK_SECRET`, `'string'`: a constant's name or a type, not a secret.
+bool looks_like_name(std::string_view v) {
+  constexpr std::array<std::string_view, 7> kTypes = {"string", "number",   "boolean", "object",
+                                                      "array",  "password", "text"};
+  if (one_of(v, kTypes)) return true;
+  bool upper = false;
+  bool underscore = false;
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isupper(u))
+      upper = true;
+    else if (c == '_')
+      underscore = true;
+    else if (!std::isdigit(u))
+      return false;
+  }
+  return upper && underscore;
+}
+
 void judge_secret_position(const Literal& lit, std::string_view what, FileContext& ctx) {
-  if (!lit.found || is_placeholder(lit.value) || looks_like_label(lit.value)) return;
+  if (!lit.found || is_placeholder(lit.value) || looks_like_label(lit.value) ||
+      looks_like_name(lit.value)) {
+    return;
+  }
   State& s = ctx.state<State>();
   if (lit.fallback) {
     add_hit(s, lit.node, ctx, fallback_message(lit, what), Confidence::kLow);
@@ -371,7 +400,10 @@ void judge_named(std::string_view name, const Literal& lit, FileContext& ctx) {
             Confidence::kHigh);
     return;
   }
-  if (!looks_random(lit.value)) return;
+  // Passwords may be short; API keys and tokens are long.
+  const std::string n = normalize(name);
+  const bool password = n.find("pass") != std::string::npos || ends_with(n, "pwd");
+  if (!looks_random(lit.value, password ? 8 : 16)) return;
   if (lit.fallback) {
     add_hit(s, lit.node, ctx, fallback_message(lit, what), Confidence::kLow);
     return;
@@ -445,6 +477,7 @@ class HardcodedSecret final : public Rule {
         name = string_value(key, ctx);
       else
         return;
+      if (in_word_table(node, ctx)) return;
       judge_named(name, literal_of(node.field("value"), ctx), ctx);
     } else if (kind == "variable_declarator") {
       const SyntaxNode name = node.field("name");
@@ -493,8 +526,8 @@ class HardcodedSecret final : public Rule {
       if (seen) continue;
       std::string message =
           found->fallback
-              ? "`" + found->fallback_of + "` falls back to a literal that is used as " + u.sink +
-                    " when it is unset; fail at startup instead of falling back"
+              ? "`" + u.name + "`, used as " + u.sink + ", falls back to a literal when `" +
+                    found->fallback_of + "` is unset; fail at startup instead of falling back"
               : "`" + u.name + "` is a literal used as " + u.sink +
                     ": anyone with the code holds the secret; read it from the environment or a "
                     "secret store";
@@ -531,6 +564,25 @@ class HardcodedSecret final : public Rule {
       }
       start = slash + 1;
     }
+  }
+
+  // A pair in a table of words (`{ admin_session_secret: 'core', title: 'site', ... }`: setting
+  // groups, types, labels): three or more string values, all single lower-case words.
+  static bool in_word_table(const SyntaxNode& pair, FileContext& ctx) {
+    const SyntaxNode object = pair.parent();
+    if (!object.is("object")) return false;
+    std::uint32_t strings = 0;
+    for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
+      const SyntaxNode c = object.named_child(i);
+      if (!c.is("pair")) continue;
+      const SyntaxNode v = c.field("value").unwrapped();
+      if (!v.is("string")) continue;
+      for (char ch : string_value(v, ctx)) {
+        if (!std::islower(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-') return false;
+      }
+      ++strings;
+    }
+    return strings >= 3;
   }
 
   // `app.keys = ['k1', 'k2']` (Koa's cookie signing keys).

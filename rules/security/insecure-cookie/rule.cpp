@@ -157,7 +157,7 @@ class InsecureCookie final : public Rule {
       cookie_session(options, ctx);
     } else if (b->module == "koa-session") {
       // koa-session(opts, app): flat options, httpOnly defaults to true
-      flat_flags(options, "koa-session", ctx, true);
+      flat_flags(options, "koa-session", ctx);
     }
   }
 
@@ -316,18 +316,19 @@ class InsecureCookie final : public Rule {
     judge_flags(c, cookie, what, true, fastify, true, ctx);
   }
 
-  // cookie-session: flat options; httpOnly defaults to true, secure to false.
+  // cookie-session: flat options. Like koa-session it sets cookies through the `cookies`
+  // module, whose httpOnly defaults to true and secure to "the request came over HTTPS": only an
+  // explicit false is judged.
   static void cookie_session(const SyntaxNode& options, FileContext& ctx) {
     if (has_spread(options)) return;
     default_secret(options, "cookie-session", ctx);
-    flat_flags(options, "cookie-session", ctx, true);
+    flat_flags(options, "cookie-session", ctx);
   }
 
-  static void flat_flags(const SyntaxNode& options, std::string_view module, FileContext& ctx,
-                         bool http_only_default) {
+  static void flat_flags(const SyntaxNode& options, std::string_view module, FileContext& ctx) {
     if (has_spread(options)) return;
-    judge_flags(options, options.parent().parent(), std::string(module) + "'s cookie",
-                http_only_default, false, true, ctx);
+    judge_flags(options, options.parent().parent(), std::string(module) + "'s cookie", true, true,
+                false, ctx);
   }
 
   // ctx.cookies.set(name, value, opts): Koa defaults httpOnly to true and secure to the

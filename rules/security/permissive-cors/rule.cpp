@@ -305,8 +305,10 @@ class PermissiveCors final : public Rule {
                    "CORS with default options allows every origin in front of " +
                        std::to_string(authed) + " authenticated " +
                        (authed == 1 ? "route" : "routes") +
-                       "; restrict `origin` to the front-ends that call this API",
-                   Confidence::kMedium);
+                       "; no cookies are shared this way, but any site can call them with "
+                       "whatever credentials it holds; restrict `origin` to the front-ends that "
+                       "call this API",
+                   Confidence::kLow);
       }
     }
   }
