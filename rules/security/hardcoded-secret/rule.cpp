@@ -24,10 +24,12 @@ namespace {
 
 constexpr std::array<int, 2> kCwe = {798, 321};
 constexpr std::array<std::string_view, 4> kTags = {"security", "secrets", "cwe-259", "owasp-a07"};
-constexpr std::array<std::string_view, 9> kKinds = {
-    "call_expression",     "new_expression",          "pair",
-    "variable_declarator", "assignment_expression",   "string",
-    "template_string",     "public_field_definition", "field_definition"};
+// String literals themselves are opaque to the walk: they are judged where they are used (a
+// value, an assignment, a call argument).
+constexpr std::array<std::string_view, 8> kKinds = {
+    "call_expression",         "new_expression",        "pair",
+    "variable_declarator",     "assignment_expression", "template_string",
+    "public_field_definition", "field_definition"};
 constexpr RuleMeta kMeta{
     .id = "security/hardcoded-secret",
     .summary =
@@ -102,11 +104,14 @@ bool is_placeholder(std::string_view v) {
 // Defaults that are not secrets when given to a password/token name (a session secret of
 // 'changeme' is still a finding: see the secret positions).
 bool is_generic_default(std::string_view v) {
-  constexpr std::array<std::string_view, 10> kWords = {
-      "changeme", "change-me", "change_me", "secret",    "password",
-      "pass",     "test",      "default",   "undefined", "null"};
-  for (std::string_view w : kWords) {
+  constexpr std::array<std::string_view, 3> kChange = {"changeme", "change-me", "change_me"};
+  for (std::string_view w : kChange) {
     if (contains_ci(v, w)) return true;
+  }
+  constexpr std::array<std::string_view, 9> kWords = {
+      "secret", "password", "pass", "passwd", "test", "default", "undefined", "null", "admin"};
+  for (std::string_view w : kWords) {
+    if (v.size() == w.size() && contains_ci(v, w)) return true;
   }
   return false;
 }
@@ -419,7 +424,11 @@ void judge_named(std::string_view name, const Literal& lit, FileContext& ctx) {
 void judge_literal_text(const SyntaxNode& node, FileContext& ctx) {
   const std::string_view t = ctx.text(node);
   if (t.size() < 20) return;
+  // One linear pass decides whether any format can match (most strings: no).
+  static const RE2 kAny(R"(AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|k_live_|AIza|-----BEGIN)");
+  const bool maybe_format = RE2::PartialMatch(t, kAny);
   for (const Format& f : formats()) {
+    if (!maybe_format) break;
     if (!RE2::PartialMatch(t, *f.re)) continue;
     if (contains_ci(t, "example") || contains_ci(t, "xxxx")) return;
     add_hit(ctx.state<State>(), node, ctx,
@@ -466,7 +475,7 @@ class HardcodedSecret final : public Rule {
 
   void on_node(const SyntaxNode& node, FileContext& ctx) const override {
     const std::string_view kind = node.kind();
-    if (kind == "string" || kind == "template_string") {
+    if (kind == "template_string") {
       judge_literal_text(node, ctx);
     } else if (kind == "pair") {
       const SyntaxNode key = node.field("key");
@@ -478,12 +487,15 @@ class HardcodedSecret final : public Rule {
       else
         return;
       if (in_word_table(node, ctx)) return;
-      judge_named(name, literal_of(node.field("value"), ctx), ctx);
+      const Literal lit = literal_of(node.field("value"), ctx);
+      judge_string(lit, ctx);
+      judge_named(name, lit, ctx);
     } else if (kind == "variable_declarator") {
       const SyntaxNode name = node.field("name");
       if (!name.is("identifier")) return;
       const Literal lit = literal_of(node.field("value"), ctx);
       if (!lit.found) return;
+      judge_string(lit, ctx);
       judge_named(ctx.text(name), lit, ctx);
       // Kept for names handed to a secret position later in the file.
       ConstString c{std::string(ctx.text(name)), lit.value,    ctx.range(lit.node),
@@ -497,7 +509,9 @@ class HardcodedSecret final : public Rule {
         koa_keys(node, ctx);
         return;
       }
-      judge_named(name, literal_of(node.field("right"), ctx), ctx);
+      const Literal lit = literal_of(node.field("right"), ctx);
+      judge_string(lit, ctx);
+      judge_named(name, lit, ctx);
     } else if (kind == "public_field_definition" || kind == "field_definition") {
       SyntaxNode name = node.field("name");
       if (name.is_null()) name = node.field("property");
@@ -594,8 +608,20 @@ class HardcodedSecret final : public Rule {
     }
   }
 
+  // Formats and database URLs in a string literal (templates are judged on their own).
+  static void judge_string(const Literal& lit, FileContext& ctx) {
+    if (lit.found && lit.node.is("string")) judge_literal_text(lit.node, ctx);
+  }
+
   static void on_call(const SyntaxNode& node, FileContext& ctx) {
     const bool is_new = node.is("new_expression");
+    // `new Pool('postgres://u:p@h/db')`, `mongoose.connect('mongodb://...')`
+    if (const SyntaxNode all = node.field("arguments"); all.is("arguments")) {
+      for (std::uint32_t i = 0; i < all.named_child_count() && i < 4; ++i) {
+        const SyntaxNode a = all.named_child(i);
+        if (a.is("string")) judge_literal_text(a, ctx);
+      }
+    }
     const SyntaxNode callee = node.field(is_new ? "constructor" : "function").unwrapped();
     std::string_view object;
     std::string_view name;
