@@ -486,9 +486,14 @@ class HardcodedSecret final : public Rule {
         name = string_value(key, ctx);
       else
         return;
-      if (in_word_table(node, ctx)) return;
       const Literal lit = literal_of(node.field("value"), ctx);
+      if (!lit.found) return;
       judge_string(lit, ctx);
+      if (is_password_key(name) && in_connection_options(node, ctx)) {
+        judge_db_password(name, lit, ctx);
+      }
+      // Sibling scans only for secret-like names (objects can have thousands of pairs).
+      if (classify_name(name) == NameKind::kNone || in_word_table(node, ctx)) return;
       judge_named(name, lit, ctx);
     } else if (kind == "variable_declarator") {
       const SyntaxNode name = node.field("name");
@@ -578,6 +583,48 @@ class HardcodedSecret final : public Rule {
       }
       start = slash + 1;
     }
+  }
+
+  static bool is_password_key(std::string_view name) {
+    const std::string n = normalize(name);
+    return n == "password" || n == "pass" || n == "pwd" || n == "passwd";
+  }
+
+  // `{ host: ..., user: 'root', password: 'root' }`: a database or broker connection's options.
+  static bool in_connection_options(const SyntaxNode& pair, FileContext& ctx) {
+    const SyntaxNode object = pair.parent();
+    if (!object.is("object")) return false;
+    bool host = false;
+    bool user = false;
+    for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
+      const SyntaxNode c = object.named_child(i);
+      SyntaxNode key = c.is("pair") ? c.field("key") : c;
+      if (!key.is("property_identifier") && !key.is("shorthand_property_identifier")) continue;
+      const std::string_view k = ctx.text(key);
+      host = host || k == "host" || k == "hostname" || k == "server" || k == "database";
+      user = user || k == "user" || k == "username" || k == "userName";
+    }
+    return host && user;
+  }
+
+  // Any real literal is a finding there, even a weak default such as 'root' or '123456'.
+  static void judge_db_password(std::string_view name, const Literal& lit, FileContext& ctx) {
+    if (is_placeholder(lit.value) || looks_like_label(lit.value) || looks_like_name(lit.value) ||
+        lit.value == "password") {
+      return;
+    }
+    State& s = ctx.state<State>();
+    if (lit.fallback) {
+      add_hit(s, lit.node, ctx,
+              fallback_message(lit, "the connection's `" + std::string(name) + "`"),
+              Confidence::kLow);
+      return;
+    }
+    add_hit(s, lit.node, ctx,
+            "the connection's `" + std::string(name) +
+                "` is a literal: anyone with the code can log in to that database or broker; read "
+                "it from the environment or a secret store",
+            Confidence::kHigh);
   }
 
   // A pair in a table of words (`{ admin_session_secret: 'core', title: 'site', ... }`: setting

@@ -165,6 +165,7 @@ struct DefaultCors {
 struct Reflect {
   std::uint32_t function = 0;
   Range range;
+  bool star = false;  // `*` rather than the request's Origin
 };
 
 struct State : RuleState {
@@ -260,6 +261,15 @@ class PermissiveCors final : public Rule {
       bool cred = false;
       for (std::uint32_t f : s.credentialed) cred = cred || f == r.function;
       if (!cred) continue;
+      if (r.star) {
+        s.findings.emplace_back(
+            r.range,
+            "Access-Control-Allow-Origin `*` is sent with Access-Control-Allow-Credentials: "
+            "true: browsers refuse the combination, and the usual \"fix\" (echoing the "
+            "origin) lets any site read authenticated responses; list the allowed origins");
+        s.confidence.push_back(Confidence::kMedium);
+        continue;
+      }
       s.findings.emplace_back(
           r.range,
           "Access-Control-Allow-Origin echoes the request's Origin while "
@@ -432,7 +442,10 @@ class PermissiveCors final : public Rule {
     const SyntaxNode v = args.named_child(1).unwrapped();
     if (lower == "access-control-allow-origin") {
       if (conditional(node)) return;  // set after an allow-list check
-      if (v.is("identifier") ? ctx.text(v) == "origin" : reads_request_origin(ctx.text(v))) {
+      if (string_value(v, ctx) == "*") {
+        ctx.state<State>().reflects.push_back(
+            Reflect{enclosing_function(node), ctx.range(node), true});
+      } else if (v.is("identifier") ? ctx.text(v) == "origin" : reads_request_origin(ctx.text(v))) {
         ctx.state<State>().reflects.push_back(Reflect{enclosing_function(node), ctx.range(node)});
       }
     } else if (lower == "access-control-allow-credentials") {

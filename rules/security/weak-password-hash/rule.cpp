@@ -132,9 +132,15 @@ struct PendingCost {
   Range range;
 };
 
+struct HashVar {
+  std::string name;  // `const h = crypto.createHash('md5')`
+  std::string algorithm;
+};
+
 struct State : RuleState {
   std::vector<NumberConst> numbers;
   std::vector<PendingCost> pending;
+  std::vector<HashVar> hashes;
 };
 
 bool number_value(const SyntaxNode& n, FileContext& ctx, long& out) {
@@ -170,8 +176,19 @@ class WeakPasswordHash final : public Rule {
     } else if (node.is("variable_declarator")) {
       const SyntaxNode name = node.field("name");
       long v = 0;
-      if (name.is("identifier") && number_value(node.field("value"), ctx, v)) {
+      if (!name.is("identifier")) return;
+      const SyntaxNode value = node.field("value").unwrapped();
+      if (number_value(value, ctx, v)) {
         ctx.state<State>().numbers.push_back(NumberConst{std::string(ctx.text(name)), v});
+      } else if (value.is("call_expression") &&
+                 last_name(value.field("function"), ctx) == "createHash") {
+        const SyntaxNode a = value.field("arguments");
+        if (a.is_null() || a.named_child_count() == 0) return;
+        const std::string_view alg = string_value(a.named_child(0).unwrapped(), ctx);
+        if (is_fast_digest(alg)) {
+          ctx.state<State>().hashes.push_back(
+              HashVar{std::string(ctx.text(name)), std::string(alg)});
+        }
       }
     } else {
       on_call(node, ctx);
@@ -249,7 +266,15 @@ class WeakPasswordHash final : public Rule {
     if (args.is_null() || args.named_child_count() == 0) return;
 
     if (name == "update") {
-      // crypto.createHash('md5').update(password)
+      // crypto.createHash('md5').update(password), or through a variable holding the hash
+      if (object_node.is("identifier")) {
+        for (const HashVar& h : ctx.state<State>().hashes) {
+          if (h.name != object || !mentions_password(args.named_child(0), ctx)) continue;
+          report_digest(node, ctx, "createHash('" + h.algorithm + "') (`" + h.name + "`)");
+          return;
+        }
+        return;
+      }
       if (!object_node.is("call_expression")) return;
       const std::string_view inner = last_name(object_node.field("function"), ctx);
       if (inner != "createHash") return;
@@ -331,16 +356,17 @@ class WeakPasswordHash final : public Rule {
   static bool is_stored(const SyntaxNode& e, FileContext& ctx) {
     if (!e.is("member_expression")) return false;
     const SyntaxNode obj = e.field("object").unwrapped();
+    if (obj.is("this")) return true;  // a model method: `this.password === candidate`
     std::string_view owner = last_name(obj, ctx);
     if (owner.empty() && obj.is("subscript_expression")) {
       owner = last_name(obj.field("object"), ctx);
     }
     if (owner.empty()) return false;
     const std::string o = lower(owner);
-    constexpr std::array<std::string_view, 19> kInput = {
-        "req",     "request", "body", "query", "params",      "ctx",  "input",
-        "payload", "dto",     "data", "args",  "credentials", "form", "values",
-        "fields",  "options", "opts", "event", "this"};
+    constexpr std::array<std::string_view, 18> kInput = {
+        "req",   "request", "body",   "query",   "params", "ctx",
+        "input", "payload", "dto",    "data",    "args",   "credentials",
+        "form",  "values",  "fields", "options", "opts",   "event"};
     if (one_of(std::string_view(o), kInput) || o.find("dto") != std::string::npos ||
         o.find("input") != std::string::npos || o.find("body") != std::string::npos) {
       return false;
