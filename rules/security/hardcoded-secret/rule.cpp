@@ -672,6 +672,7 @@ class HardcodedSecret final : public Rule {
     const SyntaxNode callee = node.field(is_new ? "constructor" : "function").unwrapped();
     std::string_view object;
     std::string_view name;
+    bool member = false;  // `a.b.name()`: not a bare imported name
     if (callee.is("identifier")) {
       name = ctx.text(callee);
     } else if (callee.is("member_expression")) {
@@ -680,12 +681,14 @@ class HardcodedSecret final : public Rule {
       name = ctx.text(prop);
       const SyntaxNode obj = callee.field("object").unwrapped();
       if (obj.is("identifier")) object = ctx.text(obj);
+      member = true;
     } else {
       return;
     }
     std::uint32_t index = 0;
     std::string sink;
     if (name == "sign" || name == "verify") {
+      if (object.empty() && member) return;
       if (object.empty()) {
         const ImportBinding* b = ctx.import_of(name);
         if (b == nullptr || b->module != "jsonwebtoken") return;
@@ -697,7 +700,7 @@ class HardcodedSecret final : public Rule {
     } else if (name == "createHmac" || name == "createCipheriv" || name == "createDecipheriv") {
       index = 1;
       sink = "the key of " + std::string(name) + "()";
-    } else if (object.empty() && !is_new) {
+    } else if (!member && !is_new) {
       const ImportBinding* b = ctx.import_of(name);
       if (b == nullptr || b->module != "cookie-parser") return;
       index = 0;

@@ -120,6 +120,7 @@ class JwtMisuse final : public Rule {
     const SyntaxNode callee = node.field("function").unwrapped();
     std::string_view object;
     std::string_view name;
+    bool member = false;  // `a.b.name()`: not a bare imported name
     if (callee.is("identifier")) {
       name = ctx.text(callee);
     } else if (callee.is("member_expression")) {
@@ -128,6 +129,7 @@ class JwtMisuse final : public Rule {
       name = ctx.text(prop);
       const SyntaxNode obj = callee.field("object").unwrapped();
       if (obj.is("identifier")) object = ctx.text(obj);
+      member = true;
     } else {
       return;
     }
@@ -140,12 +142,13 @@ class JwtMisuse final : public Rule {
       return;
     }
     if (name == "expressjwt" || name == "jwt" || name == "expressJwt") {
-      if (!object.empty()) return;
+      if (member) return;
       const ImportBinding* b = ctx.import_of(name);
       if (b == nullptr || b->module != "express-jwt") return;
       express_jwt(node, ctx);
       return;
     }
+    if (object.empty() && member) return;  // `this.jwtService.verify()`: not jsonwebtoken's
     if (object.empty()) {
       const ImportBinding* b = ctx.import_of(name);
       if (b == nullptr || b->module != "jsonwebtoken") return;
