@@ -469,6 +469,16 @@ bool is_jwt_object(std::string_view object, FileContext& ctx) {
   return object == "jwt" || object == "jsonwebtoken";
 }
 
+// Calls that take a connection URL as an argument.
+constexpr std::array<std::string_view, 13> kConnectors = {
+    "connect", "createConnection", "createPool",  "createClient", "Pool",
+    "Client",  "Sequelize",        "MongoClient", "Redis",        "Cluster",
+    "knex",    "postgres",         "DataSource"};
+
+// Member calls whose key argument is a secret position.
+constexpr std::array<std::string_view, 5> kKeyedCalls = {"sign", "verify", "createHmac",
+                                                         "createCipheriv", "createDecipheriv"};
+
 class HardcodedSecret final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
@@ -662,13 +672,6 @@ class HardcodedSecret final : public Rule {
 
   static void on_call(const SyntaxNode& node, FileContext& ctx) {
     const bool is_new = node.is("new_expression");
-    // `new Pool('postgres://u:p@h/db')`, `mongoose.connect('mongodb://...')`
-    if (const SyntaxNode all = node.field("arguments"); all.is("arguments")) {
-      for (std::uint32_t i = 0; i < all.named_child_count() && i < 4; ++i) {
-        const SyntaxNode a = all.named_child(i);
-        if (a.is("string")) judge_literal_text(a, ctx);
-      }
-    }
     const SyntaxNode callee = node.field(is_new ? "constructor" : "function").unwrapped();
     std::string_view object;
     std::string_view name;
@@ -679,10 +682,21 @@ class HardcodedSecret final : public Rule {
       const SyntaxNode prop = callee.field("property");
       if (!prop.is("property_identifier")) return;
       name = ctx.text(prop);
+      if (!one_of(name, kConnectors) && !one_of(name, kKeyedCalls)) return;  // before the receiver
       const SyntaxNode obj = callee.field("object").unwrapped();
       if (obj.is("identifier")) object = ctx.text(obj);
       member = true;
     } else {
+      return;
+    }
+    if (one_of(name, kConnectors)) {
+      // `new Pool('postgres://u:p@h/db')`, `mongoose.connect('mongodb://...')`
+      const SyntaxNode all = node.field("arguments");
+      if (!all.is("arguments")) return;
+      for (std::uint32_t i = 0; i < all.named_child_count() && i < 2; ++i) {
+        const SyntaxNode a = all.named_child(i);
+        if (a.is("string")) judge_literal_text(a, ctx);
+      }
       return;
     }
     std::uint32_t index = 0;

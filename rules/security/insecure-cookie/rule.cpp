@@ -108,12 +108,18 @@ class InsecureCookie final : public Rule {
     SyntaxNode object;
     if (callee.is("identifier")) {
       name = ctx.text(callee);
-    } else if (callee.is("member_expression")) {
+      if (ctx.import_of(name) == nullptr) return;  // bare calls: session packages only
+    }
+    if (callee.is("member_expression")) {
       const SyntaxNode prop = callee.field("property");
       if (!prop.is("property_identifier")) return;
       name = ctx.text(prop);
+      if (name != "set" && name != "disable" && name != "cookie" && name != "setCookie" &&
+          name != "register") {
+        return;  // before any further node access
+      }
       object = callee.field("object").unwrapped();
-    } else {
+    } else if (!callee.is("identifier")) {
       return;
     }
     const SyntaxNode args = node.field("arguments");

@@ -127,6 +127,9 @@ class JwtMisuse final : public Rule {
       const SyntaxNode prop = callee.field("property");
       if (!prop.is("property_identifier")) return;
       name = ctx.text(prop);
+      if (name != "verify" && name != "sign" && name != "decode" && !one_of(name, kLoaders)) {
+        return;  // before the receiver
+      }
       const SyntaxNode obj = callee.field("object").unwrapped();
       if (obj.is("identifier")) object = ctx.text(obj);
       member = true;

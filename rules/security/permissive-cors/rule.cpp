@@ -195,9 +195,14 @@ class PermissiveCors final : public Rule {
       const SyntaxNode prop = callee.field("property");
       if (!prop.is("property_identifier")) return;
       name = ctx.text(prop);
+      if (name != "setHeader" && name != "header" && name != "set" && name != "append" &&
+          name != "enableCors" && name != "create" && name != "register") {
+        return;  // before any further node access
+      }
     } else {
       return;
     }
+    if (callee.is("identifier") && ctx.import_of(name) == nullptr) return;  // cors packages only
     const SyntaxNode args = node.field("arguments");
     if (args.is_null() || !args.is("arguments")) return;
     if (name == "setHeader" || name == "header" || name == "set" || name == "append") {

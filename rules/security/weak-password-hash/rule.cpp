@@ -166,6 +166,10 @@ bool bound_to(std::string_view local, FileContext& ctx, std::initializer_list<st
   return false;
 }
 
+constexpr std::array<std::string_view, 12> kMemberNames = {
+    "update",     "hash", "hashSync", "genSalt", "genSaltSync", "pbkdf2",
+    "pbkdf2Sync", "MD5",  "SHA1",     "SHA256",  "SHA512",      "SHA3"};
+
 class WeakPasswordHash final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
@@ -253,10 +257,14 @@ class WeakPasswordHash final : public Rule {
     SyntaxNode object_node;
     if (callee.is("identifier")) {
       name = ctx.text(callee);
+      // Bare calls matter only when bound to a digest or bcrypt package (cheap map lookup).
+      const ImportBinding* b = ctx.import_of(name);
+      if (b == nullptr) return;
     } else if (callee.is("member_expression")) {
       const SyntaxNode prop = callee.field("property");
       if (!prop.is("property_identifier")) return;
       name = ctx.text(prop);
+      if (!one_of(name, kMemberNames)) return;  // before any further node access
       object_node = callee.field("object").unwrapped();
       if (object_node.is("identifier")) object = ctx.text(object_node);
     } else {
@@ -334,7 +342,9 @@ class WeakPasswordHash final : public Rule {
 
   // `user.password === req.body.password`: a stored password compared with input.
   static void on_comparison(const SyntaxNode& node, FileContext& ctx) {
-    const std::string_view op = ctx.text(node.field("operator"));
+    // binary_expression's children are left, operator, right: child(1) avoids a field lookup.
+    if (node.child_count() != 3) return;
+    const std::string_view op = ctx.text(node.child(1));
     if (op != "===" && op != "==" && op != "!==" && op != "!=") return;
     const SyntaxNode left = node.field("left").unwrapped();
     const SyntaxNode right = node.field("right").unwrapped();
