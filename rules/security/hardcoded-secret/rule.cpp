@@ -354,6 +354,17 @@ bool looks_like_name(std::string_view v) {
   constexpr std::array<std::string_view, 7> kTypes = {"string", "number",   "boolean", "object",
                                                       "array",  "password", "text"};
   if (one_of(v, kTypes)) return true;
+  // snake_case or dotted lower-case: a parameter or config key name (`client_secret`,
+  // `auth.jwt.secret`)
+  bool joined = false;
+  bool lower_only = true;
+  for (char c : v) {
+    if (c == '_' || c == '.')
+      joined = true;
+    else if (!std::islower(static_cast<unsigned char>(c)))
+      lower_only = false;
+  }
+  if (lower_only && joined) return true;
   bool upper = false;
   bool underscore = false;
   for (char c : v) {
