@@ -13,9 +13,14 @@ const Rule& performance_sync_io_in_handler();
 const Rule& reliability_no_unhandled_rejection_handler();
 const Rule& reliability_unhandled_promise();
 const Rule& security_code_injection();
+const Rule& security_hardcoded_secret();
+const Rule& security_insecure_cookie();
+const Rule& security_jwt_misuse();
 const Rule& security_missing_helmet();
 const Rule& security_missing_rate_limit();
+const Rule& security_permissive_cors();
 const Rule& security_unvalidated_input();
+const Rule& security_weak_password_hash();
 const Rule& security_weakened_helmet();
 const Rule& testing_untested_route();
 
