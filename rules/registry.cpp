@@ -9,8 +9,9 @@ namespace nodescope {
 std::span<const Rule* const> all_rules() {
   // One rule per line, sorted by id (the registry test checks the order): keep it that way.
   // clang-format off
-  static const std::array<const Rule*, 11> kRules = {
+  static const std::array<const Rule*, 12> kRules = {
       &rules::meta_unused_suppression(),
+      &rules::ops_console_logging(),
       &rules::reliability_no_global_error_handler(),
       &rules::reliability_no_graceful_shutdown(),
       &rules::reliability_no_unhandled_rejection_handler(),
