@@ -1,0 +1,139 @@
+// ops/missing-health-check: a service whose apps serve routes but none of them is a health,
+// readiness or liveness endpoint, and no package provides one. Whole-program over the model's
+// routes: a route counts when a segment of its full path names a probe (/health, /healthz,
+// /ready, /readyz, /live, /livez, /status, /ping, /heartbeat, ... or any segment containing
+// "health"). One health route anywhere in the project satisfies every app (the orchestrator probes
+// one of them; a second app is often an admin or metrics port). Reported per app creation site,
+// at note level. Not judged: apps created in test files, and apps with a route whose own path is
+// not known statically (it could be the probe).
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nodescope/model.h"
+#include "registry.h"
+#include "rule_util.h"
+
+namespace nodescope::rules {
+namespace {
+
+constexpr std::array<int, 0> kCwe = {};
+constexpr std::array<std::string_view, 2> kTags = {"ops", "availability"};
+constexpr std::array<std::string_view, 0> kKinds = {};
+constexpr RuleMeta kMeta{
+    .id = "ops/missing-health-check",
+    .summary =
+        "A service serves routes but has no health or readiness endpoint for its "
+        "orchestrator or load balancer to probe.",
+    .severity = Severity::kNote,
+    .confidence = Confidence::kMedium,
+    .cwe = kCwe,
+    .tags = kTags,
+    .node_kinds = kKinds,
+    .needs_model = true,
+};
+
+// Packages that serve a health or readiness endpoint themselves.
+constexpr std::array<std::string_view, 14> kHealthPackages = {"@godaddy/terminus",
+                                                              "terminus",
+                                                              "@nestjs/terminus",
+                                                              "fastify-healthcheck",
+                                                              "@fastify/under-pressure",
+                                                              "under-pressure",
+                                                              "hapi-alive",
+                                                              "hapi-healthcheck",
+                                                              "express-healthcheck",
+                                                              "express-actuator",
+                                                              "lightship",
+                                                              "koa-healthcheck",
+                                                              "express-health-check",
+                                                              "@cloudnative/health-connect"};
+
+constexpr std::array<std::string_view, 16> kProbeSegments = {
+    "ready", "readyz", "readiness", "live", "livez", "liveness", "alive",   "status",
+    "ping",  "pong",   "heartbeat", "up",   "_ping", "_status",  "startup", "startupz"};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Whether a route's full path is a probe: a segment containing "health" anywhere, or a probe
+// word as the last segment of a path without parameters (`/api/status`, not `/orders/:id/status`).
+bool probe_path(std::string_view path) {
+  const std::string p = lower(path);
+  bool params = false;
+  std::string_view last;
+  std::size_t start = 0;
+  while (start <= p.size()) {
+    std::size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    std::string_view seg = std::string_view(p).substr(start, end - start);
+    if (seg.find("health") != std::string_view::npos) return true;
+    if (!seg.empty()) {
+      params = params || seg[0] == ':' || seg[0] == '{' || seg.find('*') != std::string_view::npos;
+      last = seg;
+    }
+    start = end + 1;
+  }
+  if (last.ends_with(".json")) last.remove_suffix(5);
+  return !params && one_of(last, kProbeSegments);
+}
+
+class MissingHealthCheck final : public Rule {
+ public:
+  const RuleMeta& meta() const override { return kMeta; }
+
+  void analyze(ProgramContext& ctx) const override {
+    const ModelView* model = ctx.model();
+    if (model == nullptr) return;
+    for (std::string_view p : kHealthPackages) {
+      if (model->has_dependency(p)) return;
+    }
+    const auto apps = model->apps();
+    std::vector<std::size_t> site_of(apps.size());
+    std::map<std::pair<std::string, std::uint32_t>, std::size_t> first_app;
+    for (std::size_t a = 0; a < apps.size(); ++a) {
+      site_of[a] =
+          first_app.try_emplace({apps[a].site.file, apps[a].site.start_byte}, a).first->second;
+    }
+    std::vector<std::size_t> total(apps.size(), 0);
+    std::vector<bool> unknown(apps.size(), false);
+    for (const Route& r : model->routes()) {
+      if (model->is_test_file(r.file)) continue;
+      if (probe_path(r.path)) return;  // the project has a probe
+      if (r.app < 0) continue;
+      const std::size_t a = site_of[static_cast<std::size_t>(r.app)];
+      ++total[a];
+      if (r.path.ends_with("{dynamic}")) unknown[a] = true;
+    }
+    for (std::size_t a = 0; a < apps.size(); ++a) {
+      if (total[a] == 0 || unknown[a] || !apps[a].site.known() ||
+          model->is_test_file(apps[a].site.file)) {
+        continue;
+      }
+      ctx.report(apps[a].site,
+                 "the " + apps[a].framework + " app created here serves " +
+                     std::to_string(total[a]) + (total[a] == 1 ? " route" : " routes") +
+                     " but the project has no health or readiness route (/health, /healthz, "
+                     "/ready, /livez, /ping, ...): an orchestrator or load balancer cannot tell a "
+                     "hung or still-starting instance from a healthy one; add a cheap GET /health "
+                     "(and a /ready that checks dependencies) or use @godaddy/terminus / "
+                     "@nestjs/terminus / fastify-healthcheck",
+                 Confidence::kMedium);
+    }
+  }
+};
+
+}  // namespace
+
+const Rule& ops_missing_health_check() {
+  static const MissingHealthCheck kRule;
+  return kRule;
+}
+
+}  // namespace nodescope::rules
