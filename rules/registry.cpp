@@ -9,9 +9,10 @@ namespace nodescope {
 std::span<const Rule* const> all_rules() {
   // One rule per line, sorted by id (the registry test checks the order): keep it that way.
   // clang-format off
-  static const std::array<const Rule*, 13> kRules = {
+  static const std::array<const Rule*, 14> kRules = {
       &rules::meta_unused_suppression(),
       &rules::ops_console_logging(),
+      &rules::ops_hardcoded_config(),
       &rules::ops_missing_health_check(),
       &rules::reliability_no_global_error_handler(),
       &rules::reliability_no_graceful_shutdown(),

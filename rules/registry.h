@@ -8,6 +8,7 @@ namespace nodescope::rules {
 
 const Rule& meta_unused_suppression();
 const Rule& ops_console_logging();
+const Rule& ops_hardcoded_config();
 const Rule& ops_missing_health_check();
 const Rule& reliability_no_global_error_handler();
 const Rule& reliability_no_graceful_shutdown();
