@@ -16,9 +16,10 @@ inline std::string_view non_server_reason(std::string_view path) {
   p.push_back('/');
   for (char c : path) p.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   const auto has = [&](std::string_view part) { return p.find(part) != std::string::npos; };
-  for (std::string_view part : {"/test/", "/tests/", "/__tests__/", "/spec/", "/specs/", "/e2e/",
-                                "/__mocks__/", "/mocks/", "/fixtures/", "/testing/", "/test-utils/",
-                                ".test.", ".spec.", ".e2e-spec.", ".e2e.", "/jest.", "/vitest."}) {
+  for (std::string_view part :
+       {"/test/", "/tests/", "/__tests__/", "/spec/", "/specs/", "/e2e/", "/__mocks__/", "/mocks/",
+        "/fixtures/", "/testing/", "/test-utils/", ".test.", ".spec.", ".e2e-spec.", ".e2e.",
+        "/jest.", "/vitest.", "/eval/", "/evals/"}) {
     if (has(part)) return "test";
   }
   for (std::string_view part : {"/scripts/", "/script/", "/bin/", "/cli/", "/cli.", "/commands/",

@@ -391,7 +391,8 @@ TEST(RouteModel, WrappedHandlersKeepTheirOwnCode) {
 }
 
 // App::trailing: middleware `use`d after an Express app's (or a mounted router's) first route or
-// mount, where error handlers belong; middleware before them and mounts are not in it.
+// mount, where error handlers belong; middleware before them and mounts are not in it. And
+// App::opaque_mount: a `use` at a path of a value the model cannot resolve.
 class TrailingProbe final : public Rule {
  public:
   const RuleMeta& meta() const override {
@@ -408,6 +409,7 @@ class TrailingProbe final : public Rule {
   void analyze(ProgramContext& ctx) const override {
     if (ctx.model() == nullptr) return;
     for (const App& a : ctx.model()->apps()) {
+      if (a.opaque_mount) ctx.report(a.site, a.framework + " opaque mount", Confidence::kHigh);
       for (const RouteMiddleware& m : a.trailing) {
         ctx.report(a.site, a.framework + " trailing " + m.name + " " + m.kind, Confidence::kHigh);
       }
@@ -432,6 +434,10 @@ TEST(ModelView, AppTrailingMiddlewareIsWhatRunsAfterTheRoutes) {
        "const Koa = require('koa');\nconst Router = require('@koa/router');\n"
        "const router = new Router();\nrouter.get('/b', (ctx) => {});\n"
        "const k = new Koa();\nk.use(router.routes());\nk.use(async (ctx, next) => next());\n"},
+      {"ext.js",
+       "const express = require('express');\nmodule.exports = function (options) {\n"
+       "  const e = express();\n  e.use('/x', options.api);\n"
+       "  e.get('/y', (req, res) => res.end());\n};\n"},
   });
   static const TrailingProbe kProbe;
   static const std::array<const Rule*, 1> kRules = {&kProbe};
@@ -444,6 +450,7 @@ TEST(ModelView, AppTrailingMiddlewareIsWhatRunsAfterTheRoutes) {
                      "app.js:2 express trailing (anonymous) other",
                      "app.js:2 express trailing onError error-handler",
                      "app.js:2 express trailing routerErrors error-handler",
+                     "ext.js:3 express opaque mount",
                  }));
 }
 }  // namespace

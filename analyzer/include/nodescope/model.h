@@ -28,6 +28,10 @@ struct App {
   // router's first route or mount, in run order: where error handlers (kind error-handler, a
   // function of four parameters) and 404 handlers belong. Empty for other frameworks.
   std::vector<RouteMiddleware> trailing;
+  // Express: the app or a router mounted in it `use`s a name or member the model cannot resolve
+  // (`app.use(options.mountPath, this.api)`, `app.use(options.middleware)`): possibly a sub-app or
+  // router whose routes and error handlers are unknown.
+  bool opaque_mount = false;
 };
 
 struct RouteMiddleware {

@@ -78,7 +78,8 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
     apps.push_back(App{"nestjs",
                        SourceSpan{program.files()[inst.site.file].path, site.start_byte,
                                   site.end_byte, ev.facts(inst.site.file).line_of(site.start_byte)},
-                       {}});
+                       {},
+                       false});
     app = static_cast<std::int32_t>(apps.size() - 1);
     break;
   }

@@ -5,7 +5,8 @@
 // Not server code (rules/server_code.h): tests, scripts and CLIs (also any file starting with a
 // shebang), seeders, migrations, configuration files, build tooling, examples, docs, browser code;
 // and the project's logger itself (a file whose name says logger or logging: console may be its
-// transport). Projects with no app (libraries, CLIs) are not judged.
+// transport). Calls where ESLint's no-console is turned off (eslint-disable-line, -next-line, or a
+// file-level block) are deliberate and not counted. Projects with no app are not judged.
 #include <array>
 #include <string>
 
@@ -57,6 +58,56 @@ struct State : RuleState {
   Facts facts;
 };
 
+// Whether an ESLint directive text turns no-console off: no rule list (all rules) or one that
+// names no-console.
+bool disables_console(std::string_view directive) {
+  const std::size_t end = directive.find("*/");
+  if (end != std::string_view::npos) directive = directive.substr(0, end);
+  const std::size_t dash = directive.find("--");  // "-- reason" is a description
+  if (dash != std::string_view::npos) directive = directive.substr(0, dash);
+  for (char c : directive) {
+    if (c != ' ' && c != '\t' && c != '\r')
+      return directive.find("no-console") != std::string_view::npos;
+  }
+  return true;
+}
+
+// Whether the console call at `at` is deliberate: ESLint's no-console is turned off for its line
+// (`// eslint-disable-line`, `// eslint-disable-next-line` above) or for the file
+// (`/* eslint-disable no-console */`).
+bool deliberate(std::string_view src, std::size_t at) {
+  const std::size_t line_start = src.rfind('\n', at == 0 ? 0 : at - 1);
+  const std::size_t begin = line_start == std::string_view::npos ? 0 : line_start + 1;
+  std::size_t line_end = src.find('\n', at);
+  if (line_end == std::string_view::npos) line_end = src.size();
+  const std::string_view line = src.substr(begin, line_end - begin);
+  constexpr std::string_view kLine = "eslint-disable-line";
+  if (std::size_t p = line.find(kLine); p != std::string_view::npos) {
+    if (disables_console(line.substr(p + kLine.size()))) return true;
+  }
+  if (begin > 0) {
+    const std::size_t prev_start = src.rfind('\n', begin - 1 == 0 ? 0 : begin - 2);
+    const std::size_t pb = prev_start == std::string_view::npos || begin < 2 ? 0 : prev_start + 1;
+    const std::string_view prev = src.substr(pb, begin - 1 - pb);
+    constexpr std::string_view kNext = "eslint-disable-next-line";
+    if (std::size_t p = prev.find(kNext); p != std::string_view::npos) {
+      if (disables_console(prev.substr(p + kNext.size()))) return true;
+    }
+  }
+  return false;
+}
+
+// A block directive that turns no-console off for the rest of the file.
+bool file_disables_console(std::string_view src) {
+  constexpr std::string_view kBlock = "/* eslint-disable";
+  for (std::size_t p = src.find(kBlock); p != std::string_view::npos; p = src.find(kBlock, p + 1)) {
+    const std::string_view rest = src.substr(p + kBlock.size());
+    if (!rest.empty() && rest[0] == '-') continue;  // eslint-disable-line / -next-line
+    if (disables_console(rest)) return true;
+  }
+  return false;
+}
+
 class ConsoleLogging final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
@@ -67,6 +118,7 @@ class ConsoleLogging final : public Rule {
     const SyntaxNode object = callee.field("object");
     if (!object.is("identifier") || ctx.text(object) != "console") return;
     if (!one_of(ctx.text(callee.field("property")), kMethods)) return;
+    if (deliberate(ctx.source(), node.start_byte())) return;
     Facts& f = ctx.state<State>().facts;
     if (f.count++ == 0) f.first = ctx.range(node);
   }
@@ -75,6 +127,7 @@ class ConsoleLogging final : public Rule {
     State& st = ctx.state<State>();
     if (st.facts.count == 0 || !non_server_reason(ctx.path()).empty()) return nullptr;
     if (ctx.source().starts_with("#!")) return nullptr;  // a CLI
+    if (file_disables_console(ctx.source())) return nullptr;
     // The project's logger module, where console may be the transport.
     const std::string_view path = ctx.path();
     const std::string_view base = path.substr(path.rfind('/') + 1);

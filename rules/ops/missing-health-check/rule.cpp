@@ -4,8 +4,10 @@
 // /ready, /readyz, /live, /livez, /status, /ping, /heartbeat, ... or any segment containing
 // "health"). One health route anywhere in the project satisfies every app (the orchestrator probes
 // one of them; a second app is often an admin or metrics port). Reported per app creation site,
-// at note level. Not judged: apps created in test files, and apps with a route whose own path is
-// not known statically (it could be the probe).
+// at note level. Per file, the walk also notes route-registering calls with a literal probe path
+// (`this.app.get('/healthz', ...)`, `api.use('/health', handler)`) that the model may not follow.
+// Not judged: apps created in test files or other non-server code (rules/server_code.h), and apps
+// with a route whose own path is not known statically (it could be the probe).
 #include <array>
 #include <map>
 #include <string>
@@ -14,13 +16,14 @@
 #include "nodescope/model.h"
 #include "registry.h"
 #include "rule_util.h"
+#include "server_code.h"
 
 namespace nodescope::rules {
 namespace {
 
 constexpr std::array<int, 0> kCwe = {};
 constexpr std::array<std::string_view, 2> kTags = {"ops", "availability"};
-constexpr std::array<std::string_view, 0> kKinds = {};
+constexpr std::array<std::string_view, 1> kKinds = {"call_expression"};
 constexpr RuleMeta kMeta{
     .id = "ops/missing-health-check",
     .summary =
@@ -84,13 +87,43 @@ bool probe_path(std::string_view path) {
   return !params && one_of(last, kProbeSegments);
 }
 
+// A probe registered where the model may not follow it (`this.app.get('/healthz', ...)` in a class
+// whose instance the model never sees, `api.use('/health', healthHandler)`): a route-registering
+// call whose first argument is a literal probe path.
+constexpr std::array<std::string_view, 5> kRegisterMethods = {"get", "use", "all", "head", "route"};
+
+struct Facts : RuleFacts {};
+
+struct State : RuleState {
+  bool probe = false;
+};
+
 class MissingHealthCheck final : public Rule {
  public:
   const RuleMeta& meta() const override { return kMeta; }
 
+  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
+    const SyntaxNode callee = node.field("function");
+    if (!callee.is("member_expression")) return;
+    if (!one_of(ctx.text(callee.field("property")), kRegisterMethods)) return;
+    const SyntaxNode args = node.field("arguments");
+    if (args.named_child_count() < 2) return;
+    const std::string_view path = string_value(args.named_child(0), ctx);
+    if (path.empty() || path[0] != '/' || !probe_path(path)) return;
+    ctx.state<State>().probe = true;
+  }
+
+  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
+    if (!ctx.state<State>().probe || !non_server_reason(ctx.path()).empty()) return nullptr;
+    return std::make_unique<Facts>();
+  }
+
   void analyze(ProgramContext& ctx) const override {
     const ModelView* model = ctx.model();
     if (model == nullptr) return;
+    for (const auto& ff : ctx.facts()) {
+      if (!model->is_test_file(ff.path)) return;  // a probe registered in server code
+    }
     for (std::string_view p : kHealthPackages) {
       if (model->has_dependency(p)) return;
     }
@@ -113,7 +146,7 @@ class MissingHealthCheck final : public Rule {
     }
     for (std::size_t a = 0; a < apps.size(); ++a) {
       if (total[a] == 0 || unknown[a] || !apps[a].site.known() ||
-          model->is_test_file(apps[a].site.file)) {
+          model->is_test_file(apps[a].site.file) || !non_server_reason(apps[a].site.file).empty()) {
         continue;
       }
       ctx.report(apps[a].site,

@@ -9,7 +9,9 @@
 //   Nest    - no exception filter: `useGlobalFilters`, an APP_FILTER provider or a @Catch class
 //             (Koa and Nest answer a generic 500 by default: low confidence).
 // Hapi is not judged: it turns every thrown error into a Boom 500 with a generic body and logs it;
-// `onPreResponse` only reshapes that answer. Apps created in test files are not judged.
+// `onPreResponse` only reshapes that answer. Not judged: apps created in test files or other
+// non-server code (rules/server_code.h), and Express apps that mount, at a path, a value the model
+// cannot resolve (App::opaque_mount: a sub-app whose own error handler may cover the traffic).
 #include <array>
 #include <map>
 #include <string>
@@ -19,6 +21,7 @@
 #include "nodescope/syntax.h"
 #include "registry.h"
 #include "rule_util.h"
+#include "server_code.h"
 
 namespace nodescope::rules {
 namespace {
@@ -134,14 +137,17 @@ class NoGlobalErrorHandler final : public Rule {
       }
     }
     std::vector<bool> unknown(apps.size(), false);  // trailing package middleware we cannot see
+    std::vector<bool> opaque(apps.size(), false);   // a sub-app or router the model cannot see
     for (std::size_t a = 0; a < apps.size(); ++a) {
+      if (apps[a].opaque_mount) opaque[site_of[a]] = true;
       for (const RouteMiddleware& m : apps[a].trailing) {
         if (m.kind == "error-handler" || error_name(m.name)) after[site_of[a]] = true;
         if (!m.site.known() && m.kind == "other") unknown[site_of[a]] = true;
       }
     }
     for (std::size_t a = 0; a < apps.size(); ++a) {
-      if (total[a] == 0 || !apps[a].site.known() || model->is_test_file(apps[a].site.file)) {
+      if (total[a] == 0 || !apps[a].site.known() || model->is_test_file(apps[a].site.file) ||
+          !non_server_reason(apps[a].site.file).empty()) {
         continue;
       }
       const std::string& fw = apps[a].framework;
@@ -150,7 +156,7 @@ class NoGlobalErrorHandler final : public Rule {
       const std::string serves = "the " + fw + " app created here serves " +
                                  std::to_string(total[a]) + (total[a] == 1 ? " route" : " routes");
       if (fw == "express") {
-        if (after[a]) continue;
+        if (after[a] || opaque[a]) continue;
         message = serves +
                   " but no error-handling middleware (a function of four parameters, "
                   "`(err, req, res, next)`) is registered after them: errors thrown or passed to "
