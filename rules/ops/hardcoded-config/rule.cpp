@@ -197,8 +197,12 @@ class HardcodedConfig final : public Rule {
     const SyntaxNode key = node.field("key");
     if (!key.is("property_identifier") && !key.is("string")) return;
     const std::string_view k = unquote(ctx.text(key));
-    // An option's documented default or example (`default: 'mongodb://localhost:27017/parse'`).
-    if (k.starts_with("default") || k.starts_with("example") || k == "fallback") return;
+    // An option's documented default, example or help text (`default: 'mongodb://localhost/x'`,
+    // `placeholder: 'postgres://user:password@host/db'`): documentation, not the value.
+    if (k.starts_with("default") || k.starts_with("example") || k == "fallback" ||
+        k == "placeholder" || k == "description" || k == "hint" || k == "help") {
+      return;
+    }
     if (str) {
       const std::string_view v = literal(value, ctx);
       if (v.empty()) return;
