@@ -143,7 +143,14 @@ class ConsoleLogging final : public Rule {
 
   void analyze(ProgramContext& ctx) const override {
     const ModelView* model = ctx.model();
-    if (model == nullptr || model->apps().empty()) return;
+    if (model == nullptr) return;
+    // A service: some app created in server code (a library's test app does not make it one).
+    bool service = false;
+    for (const App& a : model->apps()) {
+      service = service || (a.site.known() && !model->is_test_file(a.site.file) &&
+                            non_server_reason(a.site.file).empty());
+    }
+    if (!service) return;
     std::string_view logger;
     for (const Logger& l : kLoggers) {
       if (model->has_dependency(l.package)) {
