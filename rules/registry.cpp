@@ -12,8 +12,13 @@ std::span<const Rule* const> all_rules() {
   static const auto kRules = std::to_array<const Rule*>({
       &rules::api_rest_conventions(),
       &rules::meta_unused_suppression(),
+      &rules::ops_console_logging(),
+      &rules::ops_hardcoded_config(),
+      &rules::ops_missing_health_check(),
       &rules::performance_query_in_loop(),
       &rules::performance_sync_io_in_handler(),
+      &rules::reliability_no_global_error_handler(),
+      &rules::reliability_no_graceful_shutdown(),
       &rules::reliability_no_unhandled_rejection_handler(),
       &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),

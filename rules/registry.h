@@ -8,8 +8,13 @@ namespace nodescope::rules {
 
 const Rule& api_rest_conventions();
 const Rule& meta_unused_suppression();
+const Rule& ops_console_logging();
+const Rule& ops_hardcoded_config();
+const Rule& ops_missing_health_check();
 const Rule& performance_query_in_loop();
 const Rule& performance_sync_io_in_handler();
+const Rule& reliability_no_global_error_handler();
+const Rule& reliability_no_graceful_shutdown();
 const Rule& reliability_no_unhandled_rejection_handler();
 const Rule& reliability_unhandled_promise();
 const Rule& security_code_injection();
