@@ -1,6 +1,7 @@
 // Command-line implementation (see cli.h). Every user-facing error is its own case with a message
 // naming what went wrong, where, and what to do (ast-grep style), and exit code 2.
 #include "cli/cli.h"
+#include "cli/config.h"
 
 #include <unistd.h>
 
@@ -115,6 +116,7 @@ struct ScanFlags {
   bool stats = false;
   std::uint64_t max_file_size = 2u << 20;
   std::uint32_t parse_timeout_ms = 10'000;
+  ConfigFlags config;  // --config, --no-config, --rule
 };
 
 // The paths to scan (the current folder when none is given).
@@ -219,7 +221,10 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   options.parse_only = flags.parse_only;
   options.max_file_bytes = flags.max_file_size;
   options.parse_timeout_ms = flags.parse_timeout_ms;
-  auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
+  fs::DiscoveryOptions discovery = discovery_of(flags);
+  std::vector<const Rule*> rules;
+  if (!configure(flags.config, root, options, discovery, rules, err)) return kExitError;
+  auto result = engine::scan(root, inputs, rules, options, discovery);
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
@@ -277,7 +282,10 @@ int run_baseline(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   options.jobs = flags.jobs;
   options.max_file_bytes = flags.max_file_size;
   options.parse_timeout_ms = flags.parse_timeout_ms;
-  auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
+  fs::DiscoveryOptions discovery = discovery_of(flags);
+  std::vector<const Rule*> rules;
+  if (!configure(flags.config, root, options, discovery, rules, err)) return kExitError;
+  auto result = engine::scan(root, inputs, rules, options, discovery);
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
@@ -300,8 +308,12 @@ int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   engine::EngineOptions options;
   options.jobs = flags.jobs;
   options.build_routes = true;
-  auto result =
-      engine::scan(choose_root(inputs), inputs, all_rules(), options, discovery_of(flags));
+  fs::DiscoveryOptions discovery = discovery_of(flags);
+  std::vector<const Rule*> rules;
+  if (!configure(flags.config, choose_root(inputs), options, discovery, rules, err)) {
+    return kExitError;
+  }
+  auto result = engine::scan(choose_root(inputs), inputs, rules, options, discovery);
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
@@ -339,6 +351,7 @@ void add_discovery_options(CLI::App& cmd, ScanFlags& flags) {
       ->capture_default_str();
   cmd.add_flag("--no-default-excludes", flags.no_default_excludes,
                "Also scan dist/, build/ and coverage/ folders");
+  add_config_options(cmd, flags.config, true);
 }
 
 }  // namespace
@@ -398,6 +411,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::Range(1u, 1024u));
   routes_cmd->add_flag("--no-default-excludes", routes.no_default_excludes,
                        "Also scan dist/, build/ and coverage/ folders");
+  add_config_options(*routes_cmd, routes.config, false);
 
   ScanFlags base;
   CLI::App* baseline_cmd = app.add_subcommand(

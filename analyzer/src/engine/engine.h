@@ -15,6 +15,7 @@
 
 #include "facts/project.h"
 #include "fs/discovery.h"
+#include "fs/path_globs.h"
 #include "nodescope/result.h"
 #include "nodescope/rule.h"
 #include "util/expected.h"
@@ -34,6 +35,13 @@ struct EngineOptions {
   // Every registered rule id, for meta/unused-suppression's unknown-id check (a suppression may
   // name a rule that exists but is not running); empty: the ids of the rules given.
   std::vector<std::string> known_rule_ids;
+  // Severity per rule id, replacing the rule's default in every finding (the configuration file's
+  // "rules", then --rule).
+  std::map<std::string, Severity> severity_overrides;
+  // The configuration file's test patterns: a match makes a file a test file (ModelView::
+  // is_test_file, test requests, route coverage), a negated match makes it not one; files no
+  // pattern matches are judged by the built-in names and folders.
+  fs::PathGlobs test_globs;
 };
 
 // A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged

@@ -543,8 +543,21 @@ std::string classify_middleware(std::string_view package, std::string_view membe
                                 std::string_view name,
                                 const std::map<std::string, std::string>& user_kinds) {
   // Names the project declares (the config file's auth / validation / rate-limit middleware)
-  // win: `requireSession` or `guard.check()` as written.
-  if (auto it = user_kinds.find(std::string(name)); it != user_kinds.end()) return it->second;
+  // win over every heuristic. A declared name matches the name as written (`guard.check()`),
+  // without its call parentheses (`requireRole` for `requireRole('admin')`), or as the last
+  // member (`requireUser` for `auth.requireUser` and `auth.requireUser()`).
+  if (!user_kinds.empty()) {
+    std::string_view bare = name;
+    if (bare.ends_with("()")) bare.remove_suffix(2);
+    const std::size_t dot = bare.rfind('.');
+    const std::string_view last = dot == std::string_view::npos ? bare : bare.substr(dot + 1);
+    for (std::string_view candidate : {name, bare, last}) {
+      if (candidate.empty()) continue;
+      if (auto it = user_kinds.find(std::string(candidate)); it != user_kinds.end()) {
+        return it->second;
+      }
+    }
+  }
   if (!package.empty()) {
     // express and passport export many things: the member decides, else the name patterns below
     // (passport.authenticateJwt is auth, passport.initialize() is not).
