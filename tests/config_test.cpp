@@ -206,6 +206,27 @@ TEST(ConfigLoader, ColumnsCountCharactersNotBytes) {
   EXPECT_TRUE(starts_with(e, ".nodescope.json:1:18: unknown key \"bad\"")) << e;
 }
 
+// Whatever the text, the loader answers with a config or an error: every prefix of a full file
+// and every single-byte damage of it (a fuzzing smoke test; tests/fuzz.sh covers the scan).
+TEST(ConfigLoader, NeverCrashesOnDamagedText) {
+  const std::string full =
+      read_file(stdfs::path(NODESCOPE_SOURCE_DIR) / "tests/config/examples/valid/full.json");
+  ASSERT_FALSE(full.empty());
+  std::size_t rejected = 0;
+  for (std::size_t n = 0; n < full.size(); ++n) rejected += parse(full.substr(0, n)) ? 0 : 1;
+  for (std::size_t i = 0; i < full.size(); ++i) {
+    for (const char c : {'"', '{', ']', ',', '\\', '/', '\0', '\xff'}) {
+      std::string damaged = full;
+      damaged[i] = c;
+      auto c1 = parse(damaged);
+      if (!c1) {
+        EXPECT_TRUE(c1.error().message.starts_with(".nodescope.json:")) << c1.error().message;
+      }
+    }
+  }
+  EXPECT_GT(rejected, full.size() / 2);
+}
+
 // The examples the JSON Schema check validates (tests/config/validate-config.js): the loader
 // accepts exactly the valid ones and rejects the others with the position given here. A new
 // example needs a row.

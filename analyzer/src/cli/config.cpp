@@ -12,15 +12,17 @@
 namespace nodescope::cli {
 
 void add_config_options(CLI::App& cmd, ConfigFlags& flags, bool with_rules) {
-  CLI::Option* config = cmd.add_option(
-      "--config", flags.file,
-      "Read this configuration file instead of the .nodescope.json found in the scan root or the "
-      "nearest folder above it");
+  CLI::Option* config = cmd.add_option("--config", flags.file,
+                                       "Read this configuration file instead of the "
+                                       ".nodescope.json found in the scan root or the "
+                                       "nearest folder above it")
+                            ->type_name("FILE");
   cmd.add_flag("--no-config", flags.none, "Ignore .nodescope.json files")->excludes(config);
   if (with_rules) {
     cmd.add_option("--rule", flags.rules,
                    "Set one rule, overriding the configuration file: ID=off|on|error|warning|note "
                    "(repeatable)")
+        ->type_name("ID=SETTING")
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -287,6 +287,7 @@ std::optional<Error> read_middleware(od::value value, const Reader& reader, Conf
                                       [&](const MiddlewareKey& k) { return k.key == key; });
         if (it == kMiddlewareKeys.end()) {
           std::vector<std::string_view> keys;
+          keys.reserve(kMiddlewareKeys.size());
           for (const MiddlewareKey& k : kMiddlewareKeys) keys.push_back(k.key);
           return reader.at(key_at,
                            fmt::format("unknown middleware kind \"{}\"{}; expected one "
@@ -294,7 +295,7 @@ std::optional<Error> read_middleware(od::value value, const Reader& reader, Conf
                                        key, did_you_mean(nearest(key, keys)), kMiddlewareKeyList));
         }
         const std::string_view v_token = v.raw_json_token();
-        auto names = string_list(v, reader, fmt::format("\"middleware\".\"{}\"", key), false);
+        auto names = string_list(v, reader, fmt::format(R"("middleware"."{}")", key), false);
         if (!names) return names.error();
         for (const std::string& name : *names) {
           auto [prev, inserted] = key_of_name.emplace(name, key);
