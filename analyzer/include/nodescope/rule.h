@@ -90,8 +90,10 @@ class ModelView {
   virtual std::string resolve_module(std::string_view from_path, std::string_view spec) const = 0;
   // Whether some package.json of the project declares `package` (any dependency section).
   virtual bool has_dependency(std::string_view package) const = 0;
-  // Whether a scanned file is a test file (by name: *.test.*, *.spec.*, *.e2e-spec.*; by folder:
-  // test/, tests/, __tests__/, e2e/, spec/; or by importing a test framework or supertest).
+  // Whether a scanned file is a test file: the one answer for every rule. By the configuration
+  // file's "tests" patterns when one matches; else by name (*.test.*, *.spec.*, *.e2e-spec.*), by
+  // folder (test/, tests/, __tests__/, e2e/, spec/, __mocks__/, fixtures/, __fixtures__/) or by
+  // importing a test framework or supertest.
   virtual bool is_test_file(std::string_view path) const = 0;
   // How many HTTP requests the project's tests send (supertest, inject, chai-http, frisby, local
   // axios/fetch/got), matched with a route or not; Route::tested says which routes they reach.

@@ -195,7 +195,7 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   const parse::LineIndex lines(text);
   FileContextImpl ctx(file, text, lines, rules, out);
   TSNode first_error{};
-  facts::Extractor extractor(text, lines, out.facts, model, file.rel_path);
+  facts::Extractor extractor(text, lines, out.facts, model, file.rel_path, &options.test_globs);
   walk(parsed.tree.get(), table, file.language, rules, ctx, extractor, first_error);
   out.suppressions = find_suppressions(text, ts_tree_root_node(parsed.tree.get()), lines);
   if (!ts_node_is_null(first_error)) {
@@ -344,7 +344,9 @@ std::vector<facts::ProjectFileText> check_project_files(
     const bool lockfile = name == "package-lock.json" || name == "npm-shrinkwrap.json" ||
                           name == "yarn.lock" || name == "pnpm-lock.yaml";
     if (lockfile && !lockfiles) continue;
-    if (name != "package.json" && name != ".nodescope.json" && !tsconfig && !lockfile) continue;
+    // .nodescope.json is read by the configuration loader (engine/config.h), which names its
+    // problems itself, before the scan starts.
+    if (name != "package.json" && !tsconfig && !lockfile) continue;
     parse::SourceLimits limits;
     // Lockfiles of tens of MB are normal; they are read once, with simdjson or a line scan.
     limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
@@ -590,6 +592,12 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     std::move(unused.begin(), unused.end(), std::back_inserter(result.findings));
     std::inplace_merge(result.findings.begin(), result.findings.begin() + middle,
                        result.findings.end(), finding_less);
+  }
+  if (!options.severity_overrides.empty()) {
+    for (Finding& f : result.findings) {
+      auto it = options.severity_overrides.find(f.rule_id);
+      if (it != options.severity_overrides.end()) f.severity = it->second;
+    }
   }
   std::sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
   result.diagnostics = std::move(diagnostics);

@@ -98,6 +98,26 @@ std::string join(const std::string& a, const std::string& b) {
   return folded;
 }
 
+// The kind the configuration declares for a middleware name, or null. A declared name matches the
+// name as written (`guard.check()`), without its call parentheses (`requireRole` for
+// `requireRole('admin')`), or as the last member (`requireUser` for `auth.requireUser` and
+// `auth.requireUser()`).
+const std::string* declared_kind(std::string_view name,
+                                 const std::map<std::string, std::string>& user_kinds) {
+  if (user_kinds.empty()) return nullptr;
+  std::string_view bare = name;
+  if (bare.ends_with("()")) bare.remove_suffix(2);
+  const std::size_t dot = bare.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? bare : bare.substr(dot + 1);
+  for (std::string_view candidate : {name, bare, last}) {
+    if (candidate.empty()) continue;
+    if (auto it = user_kinds.find(std::string(candidate)); it != user_kinds.end()) {
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
 struct Builder {
   Evaluator& ev;
   std::vector<Route>& out;
@@ -212,7 +232,11 @@ struct Builder {
       }
     }
     m.kind = classify_middleware(package, member, m.name, user_kinds);
-    if (m.kind == "other" && a.kind == AbsKind::kFunction && verifies_token(a)) m.kind = "auth";
+    // A function that verifies a token itself is auth, unless the configuration says otherwise.
+    if (m.kind == "other" && a.kind == AbsKind::kFunction &&
+        declared_kind(m.name, user_kinds) == nullptr && verifies_token(a)) {
+      m.kind = "auth";
+    }
     return m;
   }
 
@@ -590,8 +614,10 @@ std::string classify_middleware(std::string_view package, std::string_view membe
                                 std::string_view name,
                                 const std::map<std::string, std::string>& user_kinds) {
   // Names the project declares (the config file's auth / validation / rate-limit middleware)
-  // win: `requireSession` or `guard.check()` as written.
-  if (auto it = user_kinds.find(std::string(name)); it != user_kinds.end()) return it->second;
+  // win over every heuristic. A declared name matches the name as written (`guard.check()`),
+  // without its call parentheses (`requireRole` for `requireRole('admin')`), or as the last
+  // member (`requireUser` for `auth.requireUser` and `auth.requireUser()`).
+  if (const std::string* declared = declared_kind(name, user_kinds)) return *declared;
   if (!package.empty()) {
     // express and passport export many things: the member decides, else the name patterns below
     // (passport.authenticateJwt is auth, passport.initialize() is not).
