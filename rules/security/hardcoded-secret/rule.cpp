@@ -401,7 +401,10 @@ void judge_named(std::string_view name, const Literal& lit, FileContext& ctx) {
   if (!lit.found) return;
   const NameKind kind = classify_name(name);
   if (kind == NameKind::kNone) return;
-  const std::string what = "`" + std::string(name) + "`";
+  // Built by append: `"literal" + std::string` trips GCC 12's bogus -Wrestrict (PR 105329).
+  std::string what = "`";
+  what.append(name);
+  what += '`';
   if (kind == NameKind::kSecret) {
     judge_secret_position(lit, what, ctx);
     return;

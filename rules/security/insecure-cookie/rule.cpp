@@ -344,9 +344,13 @@ class InsecureCookie final : public Rule {
     const SyntaxNode options = args.named_child(2).unwrapped();
     if (!options.is("object") || has_spread(options)) return;
     const std::string_view cookie_name = string_value(args.named_child(0).unwrapped(), ctx);
-    const std::string what =
-        "the cookie " +
-        (cookie_name.empty() ? std::string("set here") : "'" + std::string(cookie_name) + "'");
+    // Built by append: `"literal" + std::string` trips GCC 12's bogus -Wrestrict (PR 105329).
+    std::string what = "the cookie ";
+    if (cookie_name.empty()) {
+      what += "set here";
+    } else {
+      what.append("'").append(cookie_name).append("'");
+    }
     judge_flags(options, node, what, true, true, false, ctx);
   }
 
@@ -362,9 +366,13 @@ class InsecureCookie final : public Rule {
     if (!express && !fastify) return;
     const std::string_view cookie_name = string_value(args.named_child(0).unwrapped(), ctx);
     const bool sensitive = !cookie_name.empty() && sensitive_cookie_name(cookie_name);
-    const std::string what =
-        "the cookie " +
-        (cookie_name.empty() ? std::string("set here") : "'" + std::string(cookie_name) + "'");
+    // Built by append: `"literal" + std::string` trips GCC 12's bogus -Wrestrict (PR 105329).
+    std::string what = "the cookie ";
+    if (cookie_name.empty()) {
+      what += "set here";
+    } else {
+      what.append("'").append(cookie_name).append("'");
+    }
     if (args.named_child_count() < 3) {
       if (!sensitive) return;
       add(ctx, ctx.range(node),
