@@ -9,7 +9,7 @@ namespace nodescope {
 std::span<const Rule* const> all_rules() {
   // One rule per line, sorted by id (the registry test checks the order): keep it that way.
   // clang-format off
-  static const std::array<const Rule*, 14> kRules = {
+  static const std::array<const Rule*, 15> kRules = {
       &rules::meta_unused_suppression(),
       &rules::reliability_no_unhandled_rejection_handler(),
       &rules::reliability_unhandled_promise(),
@@ -17,6 +17,7 @@ std::span<const Rule* const> all_rules() {
       &rules::security_command_injection(),
       &rules::security_missing_helmet(),
       &rules::security_missing_rate_limit(),
+      &rules::security_nosql_injection(),
       &rules::security_open_redirect(),
       &rules::security_path_traversal(),
       &rules::security_sql_injection(),

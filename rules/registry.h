@@ -13,6 +13,7 @@ const Rule& security_code_injection();
 const Rule& security_command_injection();
 const Rule& security_missing_helmet();
 const Rule& security_missing_rate_limit();
+const Rule& security_nosql_injection();
 const Rule& security_open_redirect();
 const Rule& security_path_traversal();
 const Rule& security_sql_injection();
