@@ -1312,6 +1312,7 @@ void note_function(const SyntaxNode& node, FileContext& ctx) {
   if (st.drafts.size() >= 4096) return;
   Draft draft;
   draft.summary.start_byte = node.start_byte();
+  draft.summary.params_range = ctx.range(params);
   draft.summary.end_byte = node.end_byte();
   draft.summary.name = function_name(node, ctx);
   if (node.is("method_definition")) {
@@ -1839,7 +1840,7 @@ void Joiner::collect(const std::string& file, const Summary& fn, const Accept& a
       std::string text;
       if (!accept(src, text)) continue;
       if (!sink_holds(file, s)) break;
-      out.push_back(Hit{file, s.range, text, s.label, s.kind, via, false});
+      out.push_back(Hit{file, s.range, text, s.label, s.kind, via, false, {}});
       break;
     }
   }
@@ -1871,7 +1872,8 @@ void Joiner::collect(const std::string& file, const Summary& fn, const Accept& a
 
 void Joiner::collect_selected(const std::string& file, const Summary& fn, const Accept& accept,
                               const Select& select, bool with_prefix, bool mongo_only, int depth,
-                              const std::string& via, bool validates, std::vector<Hit>& out) const {
+                              const std::string& via, bool validates, std::vector<Hit>& out,
+                              std::vector<FlowStep> trail) const {
   if (depth > 2 || out.size() > 64) return;
   validates = validates || fn.validates;
   auto visit_sink = [&](const SinkHit& s) {
@@ -1883,7 +1885,9 @@ void Joiner::collect_selected(const std::string& file, const Summary& fn, const 
       std::string text;
       if (!accept(src, text)) continue;
       if (!sink_holds(file, s)) return;
-      out.push_back(Hit{file, s.range, text, s.label, s.kind, via, validates});
+      Hit hit{file, s.range, text, s.label, s.kind, via, validates, trail};
+      hit.steps.push_back(FlowStep{file, s.range, "reaches " + s.label});
+      out.push_back(std::move(hit));
       return;
     }
   };
@@ -1910,9 +1914,12 @@ void Joiner::collect_selected(const std::string& file, const Summary& fn, const 
       }
       return false;
     };
+    std::vector<FlowStep> next = trail;
+    next.push_back(FlowStep{
+        file, e.range, "passed to " + (callee->name.empty() ? "a helper" : callee->name + "()")});
     collect_selected(path, *callee, inner, select, with_prefix, mongo_only, depth + 1,
                      via.empty() ? (callee->name.empty() ? "a helper" : callee->name + "()") : via,
-                     validates, out);
+                     validates, out, std::move(next));
   }
 }
 
@@ -2049,6 +2056,9 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
       auto it = groups.find(key);
       if (it == groups.end()) {
         order.push_back(key);
+        h.steps.insert(h.steps.begin(),
+                       FlowStep{route.handler_code.file, fn->params_range,
+                                h.source + " is request input of the handler of " + route_name});
         const bool validated = route.validated || h.validates;
         groups.emplace(key, Group{std::move(h), route_name, validated, 0});
       } else if (it->second.route != route_name) {
@@ -2071,7 +2081,7 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
     const Confidence confidence = g.validated         ? Confidence::kLow
                                   : g.hit.via.empty() ? Confidence::kHigh
                                                       : Confidence::kMedium;
-    ctx.report(g.hit.file, g.hit.range, std::move(message), confidence);
+    ctx.report_flow(g.hit.file, g.hit.range, std::move(message), confidence, g.hit.steps);
   }
 }
 

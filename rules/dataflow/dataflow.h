@@ -103,6 +103,7 @@ struct Summary {
   std::vector<CallEdge> calls;
   std::vector<SinkHit> extra;  // sinks only the newer rules read (kFileSend)
   std::vector<AllowCheck> allow_checks;
+  Range params_range;  // the parameter list (where request input enters a handler)
   // Whether `s` was checked before byte `before` (prefix checks count when `with_prefix`).
   bool allow_checked(const Source& s, std::uint32_t before, bool with_prefix) const;
 };
@@ -150,8 +151,9 @@ struct Hit {
   std::string source;  // "req.query.id"
   std::string sink;    // "db.query()"
   SinkKind kind = SinkKind::kDb;
-  std::string via;         // the project function the flow goes through, "" when direct
-  bool validates = false;  // some function on the way calls a schema validator
+  std::string via;              // the project function the flow goes through, "" when direct
+  bool validates = false;       // some function on the way calls a schema validator
+  std::vector<FlowStep> steps;  // collect_selected only: calls on the way, then the sink
 };
 
 class Joiner {
@@ -178,7 +180,8 @@ class Joiner {
   // extra sinks through `select`, drops sources allow-checked before the sink.
   void collect_selected(const std::string& file, const Summary& fn, const Accept& accept,
                         const Select& select, bool with_prefix, bool mongo_only, int depth,
-                        const std::string& via, bool validates, std::vector<Hit>& out) const;
+                        const std::string& via, bool validates, std::vector<Hit>& out,
+                        std::vector<FlowStep> trail = {}) const;
   // Like db_module, for a database object made with mongoose or the MongoDB driver.
   bool mongo_module(const std::string& from, const std::string& spec) const;
 

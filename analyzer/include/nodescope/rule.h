@@ -135,6 +135,13 @@ class ProgramContext {
   virtual void report(const SourceSpan& at, std::string message, Confidence confidence) = 0;
   // The backend model; null unless the rule's metadata says `needs_model`.
   virtual const ModelView* model() const { return nullptr; }
+  // Report at a range with the traced flow from source to sink (steps in order; ranges from facts
+  // recorded during the per-file phase).
+  virtual void report_flow(std::string_view path, const Range& range, std::string message,
+                           Confidence confidence, std::vector<FlowStep> flow) {
+    (void)flow;
+    report(path, range, std::move(message), confidence);
+  }
 };
 
 class Rule {

@@ -269,6 +269,11 @@ class ProgramContextImpl final : public ProgramContext {
     report(at.file, range, std::move(message), confidence);
     out_.back().needs_range = true;
   }
+  void report_flow(std::string_view path, const Range& range, std::string message,
+                   Confidence confidence, std::vector<FlowStep> flow) override {
+    report(path, range, std::move(message), confidence);
+    out_.back().flow = std::move(flow);
+  }
   void report(std::string_view path, const Range& range, std::string message,
               Confidence confidence) override {
     Finding f;
