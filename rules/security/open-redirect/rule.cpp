@@ -8,6 +8,7 @@
 // `set.has(x)`, `x === 'a'`) before the sink sanitise; a schema validation elsewhere on the route
 // only lowers the confidence (it does not prove this value is constrained).
 #include <array>
+#include <string>
 
 #include "dataflow/dataflow.h"
 #include "nodescope/syntax.h"
@@ -51,7 +52,18 @@ class OpenRedirect final : public Rule {
     return dataflow::end_file(ctx);
   }
   void analyze(ProgramContext& ctx) const override {
-    dataflow::analyze_routes(ctx, select, "redirect target", true);
+    // Headers are left out: a redirect built from the request's own Host or Referer (the
+    // common HTTPS upgrade `https://${req.headers.host}${req.url}`) only sends the requester
+    // where their own request says; it is not a link an attacker can hand to a victim.
+    dataflow::RouteRule rule;
+    rule.select = select;
+    rule.noun = "redirect target";
+    rule.with_prefix = true;
+    rule.source_ok = [](const Route& /*route*/, const std::string& source) {
+      return source.find(".headers") == std::string::npos &&
+             source.find("@Headers()") == std::string::npos;
+    };
+    dataflow::analyze_routes(ctx, rule);
   }
 };
 
