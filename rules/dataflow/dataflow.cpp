@@ -1431,9 +1431,21 @@ std::string module_of(const std::string& name, FileContext& ctx) {
   return b == nullptr ? std::string() : std::string(builtin_name(b->module));
 }
 
+SinkHit make_hit(SinkKind kind, const RawCall& c, const Taint& t, std::string spec);
+
 void add_sink(Summary& out, SinkKind kind, const RawCall& c, const Taint& t,
               std::string spec = {}) {
   if (t.empty() || out.sinks.size() >= 64) return;
+  out.sinks.push_back(make_hit(kind, c, t, std::move(spec)));
+}
+
+// A sink only the newer rules read (kept apart so unvalidated-input sees what it always saw).
+void add_extra(Summary& out, SinkKind kind, const RawCall& c, const Taint& t) {
+  if (t.empty() || out.extra.size() >= 16) return;
+  out.extra.push_back(make_hit(kind, c, t, {}));
+}
+
+SinkHit make_hit(SinkKind kind, const RawCall& c, const Taint& t, std::string spec) {
   SinkHit hit;
   hit.kind = kind;
   hit.label = c.label;
@@ -1447,7 +1459,7 @@ void add_sink(Summary& out, SinkKind kind, const RawCall& c, const Taint& t,
   hit.first_dynamic = c.first_dynamic;
   hit.first_object = c.first_object;
   hit.url_keyed = !c.url_taint.empty();
-  out.sinks.push_back(std::move(hit));
+  return hit;
 }
 
 Taint arg_taint(const RawCall& c, std::uint8_t index) {
@@ -1472,26 +1484,43 @@ void add_edges(Summary& out, const RawCall& c, const std::string& spec, const st
 }
 // Whether a name db_bound accepts comes from MongoDB's driver or mongoose (for nosql-injection);
 // follows the same bindings, only asks which package is at the end.
-bool mongo_bound(const std::string& name, const State& st, FileContext& ctx, int depth) {
+constexpr std::array<std::string_view, 6> kSqliteMethods = {"all",  "get",     "run",
+                                                            "exec", "prepare", "each"};
+
+bool is_sqlite_package(std::string_view module) {
+  return module == "sqlite3" || module == "sqlite" || module == "better-sqlite3";
+}
+
+bool mongo_bound(const std::string& name, const State& st, FileContext& ctx, int depth,
+                 bool (*is_package)(std::string_view) = is_mongo_package) {
   if (depth > 6 || name.empty()) return false;
-  if (name.rfind("require:", 0) == 0) return is_mongo_package(name.substr(8));
-  if (name.rfind("this.", 0) == 0) return st.mongo_fields.count(name.substr(5)) != 0;
-  if (const ImportBinding* b = ctx.import_of(name)) return is_mongo_package(b->module);
+  if (name.rfind("require:", 0) == 0) return is_package(name.substr(8));
+  if (name.rfind("this.", 0) == 0) {
+    return is_package == is_mongo_package && st.mongo_fields.count(name.substr(5)) != 0;
+  }
+  if (const ImportBinding* b = ctx.import_of(name)) return is_package(b->module);
   const auto it = st.decls.find(name);
   if (it == st.decls.end()) return false;
   for (const Decl& d : it->second) {
     switch (d.kind) {
       case Decl::kRequire:
-        if (is_mongo_package(d.module)) return true;
+        if (is_package(d.module)) return true;
         break;
+      case Decl::kCall:
+        // A prepared statement (`db.prepare(sql)`) is not the database: its get/all/run take
+        // parameters. Mongo receivers were already confirmed by db_bound.
+        if (is_package != is_mongo_package && !one_of(std::string_view(d.method), kFactories) &&
+            d.method != "verbose") {
+          break;
+        }
+        [[fallthrough]];
       case Decl::kAlias:
       case Decl::kNew:
-      case Decl::kCall:
-        if (d.root != name && mongo_bound(d.root, st, ctx, depth + 1)) return true;
+        if (d.root != name && mongo_bound(d.root, st, ctx, depth + 1, is_package)) return true;
         break;
       case Decl::kBareCall: {
         const ImportBinding* b = ctx.import_of(d.root);
-        if (b != nullptr && is_mongo_package(b->module)) return true;
+        if (b != nullptr && is_package(b->module)) return true;
         break;
       }
       case Decl::kOther:
@@ -1595,6 +1624,12 @@ void classify(const RawCall& c, const State& st, FileContext& ctx, Summary& out)
         out.sinks.back().mongo = mongo_bound(root, st, ctx, 0);
       return;
     }
+  }
+  // sqlite3 / sqlite / better-sqlite3: all/get/run/exec/prepare/each take raw SQL (names too
+  // generic for the shared database vocabulary, so only for a receiver bound to those packages).
+  if (c.links == 1 && one_of(std::string_view(method), kSqliteMethods) &&
+      mongo_bound(root, st, ctx, 0, is_sqlite_package)) {
+    add_extra(out, SinkKind::kSql, c, all_args(c));
   }
   if (c.links != 1) return;
   // Calls into project code: `svc.create(x)` on an imported module, `this.usersService.create(x)`
@@ -1795,24 +1830,25 @@ bool Joiner::db_module(const std::string& from, const std::string& spec) const {
 
 // The one summary named `name` (in class `cls` when given) in `path`; null when none or several.
 const Summary* Joiner::named(const std::string& path, const std::string& name,
-                             const std::string& cls) const {
+                             const std::string& cls, bool all) const {
   const FileSummary* f = facts(path);
   if (f == nullptr || name.empty()) return nullptr;
   const Summary* found = nullptr;
   for (const Summary& s : f->functions) {
     if (s.name != name || (!cls.empty() && s.cls != cls)) continue;
+    if (!all && s.extra_only()) continue;
     if (found != nullptr) return nullptr;
     found = &s;
   }
   return found;
 }
 
-std::pair<std::string, const Summary*> Joiner::target(const std::string& from,
-                                                      const CallEdge& e) const {
-  if (e.spec.empty()) return {from, named(from, e.name, e.cls)};
+std::pair<std::string, const Summary*> Joiner::target(const std::string& from, const CallEdge& e,
+                                                      bool all) const {
+  if (e.spec.empty()) return {from, named(from, e.name, e.cls, all)};
   const std::string path = resolve(from, e.spec);
   if (path.empty()) return {"", nullptr};
-  return {path, named(path, e.name, e.cls)};
+  return {path, named(path, e.name, e.cls, all)};
 }
 
 bool Joiner::mongo_module(const std::string& from, const std::string& spec) const {
@@ -1901,7 +1937,7 @@ void Joiner::collect_selected(const std::string& file, const Summary& fn, const 
       if (accept_prefix(accept, src)) passed.push_back(src);
     }
     if (passed.empty()) continue;
-    const auto [path, callee] = target(file, e);
+    const auto [path, callee] = target(file, e, true);
     if (callee == nullptr || callee == &fn) continue;
     const std::uint8_t arg = e.arg;
     const Accept inner = [&](const Source& s, std::string& text) {

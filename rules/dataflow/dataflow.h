@@ -104,6 +104,7 @@ struct Summary {
   std::vector<SinkHit> extra;  // sinks only the newer rules read (kFileSend)
   std::vector<AllowCheck> allow_checks;
   Range params_range;  // the parameter list (where request input enters a handler)
+  bool extra_only() const { return sinks.empty() && calls.empty() && nest.empty(); }
   // Whether `s` was checked before byte `before` (prefix checks count when `with_prefix`).
   bool allow_checked(const Source& s, std::uint32_t before, bool with_prefix) const;
 };
@@ -164,9 +165,12 @@ class Joiner {
   const Summary* at(const std::string& path, std::uint32_t start) const;
   std::string resolve(const std::string& from, const std::string& spec) const;
   bool db_module(const std::string& from, const std::string& spec) const;
-  const Summary* named(const std::string& path, const std::string& name,
-                       const std::string& cls) const;
-  std::pair<std::string, const Summary*> target(const std::string& from, const CallEdge& e) const;
+  // `all`: also functions summarised only for their extra sinks (the newer rules); without it the
+  // lookup sees exactly the functions unvalidated-input always saw, so its joins do not change.
+  const Summary* named(const std::string& path, const std::string& name, const std::string& cls,
+                       bool all = false) const;
+  std::pair<std::string, const Summary*> target(const std::string& from, const CallEdge& e,
+                                                bool all = false) const;
   bool sink_holds(const std::string& file, const SinkHit& s) const;
 
   using Accept = std::function<bool(const Source&, std::string&)>;
