@@ -1974,7 +1974,8 @@ bool Joiner::accept_prefix(const Accept& accept, const Source& src) {
   return false;
 }
 
-bool Joiner::route_accept(const Route& route, const Summary& fn, Accept& out) const {
+bool Joiner::route_accept(const Route& route, const Summary& fn, Accept& out,
+                          std::vector<std::string>* dto_prefixes) const {
   const bool nest = route.framework == "nestjs";
   const bool koa = route.framework == "koa";
   const FileSummary* file_facts = facts(route.handler_code.file);
@@ -2001,9 +2002,10 @@ bool Joiner::route_accept(const Route& route, const Summary& fn, Accept& out) co
                 tf->classes.count(p.type) == 0;
         }
       }
-      if (dto) continue;
+      if (dto && dto_prefixes == nullptr) continue;
       const std::string name =
           p.index < fn.params.size() ? fn.params[p.index] : std::string("param");
+      if (dto) dto_prefixes->push_back("@" + p.decorator + "() " + name);
       nest_sources.emplace(p.index, "@" + p.decorator + "() " + name);
     }
     if (nest_sources.empty() && nest_requests.empty()) return false;
@@ -2072,7 +2074,8 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
     if (fn == nullptr) continue;
     if (rule.route_safe && rule.route_safe(route)) continue;
     Joiner::Accept accept;
-    if (!joiner.route_accept(route, *fn, accept)) continue;
+    std::vector<std::string> dtos;
+    if (!joiner.route_accept(route, *fn, accept, rule.dto_sources ? &dtos : nullptr)) continue;
     if (rule.source_ok) {
       accept = [&route, &rule, base = std::move(accept)](const Source& s, std::string& text) {
         return base(s, text) && rule.source_ok(route, text);
@@ -2095,7 +2098,13 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
         h.steps.insert(h.steps.begin(),
                        FlowStep{route.handler_code.file, fn->params_range,
                                 h.source + " is request input of the handler of " + route_name});
-        const bool validated = route.validated || h.validates;
+        bool validated = route.validated || h.validates;
+        for (const std::string& d : dtos) {
+          if (h.source.compare(0, d.size(), d) == 0 &&
+              (h.source.size() == d.size() || h.source[d.size()] == '.')) {
+            validated = true;
+          }
+        }
         groups.emplace(key, Group{std::move(h), route_name, validated, 0});
       } else if (it->second.route != route_name) {
         ++it->second.others;

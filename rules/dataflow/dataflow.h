@@ -190,7 +190,10 @@ class Joiner {
   bool mongo_module(const std::string& from, const std::string& spec) const;
 
   // Which parameter paths of a route's handler are request input; false when none can be.
-  bool route_accept(const Route& route, const Summary& fn, Accept& out) const;
+  // `dto_prefixes`: when given, Nest parameters typed with a validating DTO are sources too, and
+  // their names as messages start them ("@Body() dto") are added (the caller lowers confidence).
+  bool route_accept(const Route& route, const Summary& fn, Accept& out,
+                    std::vector<std::string>* dto_prefixes = nullptr) const;
 
  private:
   static bool accept_prefix(const Accept& accept, const Source& src);
@@ -217,6 +220,9 @@ struct RouteRule {
   std::function<bool(const Route&, const std::string&)> source_ok;
   // Whether the route as a whole is sanitised for this rule; null: none is.
   std::function<bool(const Route&)> route_safe;
+  // Nest parameters typed with a class-validator DTO count as sources at low confidence (a DTO
+  // checks types and formats, not what a SQL string or a path may contain).
+  bool dto_sources = true;
 };
 void analyze_routes(ProgramContext& ctx, const RouteRule& rule);
 

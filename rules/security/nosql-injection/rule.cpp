@@ -89,6 +89,7 @@ class NosqlInjection final : public Rule {
     rule.select = select;
     rule.noun = "query filter";
     rule.mongo_only = true;
+    rule.dto_sources = false;  // class-validator types each field: an object is not a string
     rule.source_ok = [express5](const Route& route, const std::string& source) {
       if (contains(source, ".body") || contains(source, ".payload") ||
           contains(source, "@Body()")) {
