@@ -72,8 +72,27 @@ class FileContext {
     return static_cast<T&>(*slot);
   }
 
+  // A per-file slot shared by every rule, keyed by type T (ADR 0004): for work several rules
+  // consume, computed once per file (the data-flow summaries of rules/dataflow). Created on first
+  // use, destroyed with the file's context; rules coordinate who fills it (see the ADR).
+  template <class T>
+  T& shared() {
+    std::unique_ptr<RuleState>& slot = shared_slot(shared_key<T>());
+    if (!slot) slot = std::make_unique<T>();
+    return static_cast<T&>(*slot);
+  }
+
  protected:
   virtual std::unique_ptr<RuleState>& state_slot() = 0;
+  // The shared slot for a type key (the address of a per-type static).
+  virtual std::unique_ptr<RuleState>& shared_slot(const void* key) = 0;
+
+ private:
+  template <class T>
+  static const void* shared_key() {
+    static const char kKey = 0;
+    return &kKey;
+  }
 };
 
 // The backend model as rules see it (only for rules whose metadata says `needs_model`).
@@ -118,6 +137,13 @@ class ProgramContext {
   virtual void report(const SourceSpan& at, std::string message, Confidence confidence) = 0;
   // The backend model; null unless the rule's metadata says `needs_model`.
   virtual const ModelView* model() const { return nullptr; }
+  // Report at a range with the traced flow from source to sink (steps in order; ranges from facts
+  // recorded during the per-file phase).
+  virtual void report_flow(std::string_view path, const Range& range, std::string message,
+                           Confidence confidence, std::vector<FlowStep> flow) {
+    (void)flow;
+    report(path, range, std::move(message), confidence);
+  }
 };
 
 class Rule {

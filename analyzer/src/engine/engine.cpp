@@ -102,6 +102,12 @@ class FileContextImpl final : public FileContext {
 
  protected:
   std::unique_ptr<RuleState>& state_slot() override { return states_[rule_]; }
+  std::unique_ptr<RuleState>& shared_slot(const void* key) override {
+    for (auto& [k, slot] : shared_) {
+      if (k == key) return slot;
+    }
+    return shared_.emplace_back(key, nullptr).second;
+  }
 
  private:
   const InputFile& file_;
@@ -111,6 +117,8 @@ class FileContextImpl final : public FileContext {
   FileOutcome& out_;
   std::vector<std::unique_ptr<RuleState>> states_;
   std::size_t rule_ = 0;
+  // Per-file slots shared by rules (FileContext::shared), few per file: a linear list.
+  std::vector<std::pair<const void*, std::unique_ptr<RuleState>>> shared_;
 };
 
 Diagnostic file_diagnostic(const std::string& file, std::string_view kind, std::string message,
@@ -261,6 +269,11 @@ class ProgramContextImpl final : public ProgramContext {
     range.end_byte = at.end_byte;
     report(at.file, range, std::move(message), confidence);
     out_.back().needs_range = true;
+  }
+  void report_flow(std::string_view path, const Range& range, std::string message,
+                   Confidence confidence, std::vector<FlowStep> flow) override {
+    report(path, range, std::move(message), confidence);
+    out_.back().flow = std::move(flow);
   }
   void report(std::string_view path, const Range& range, std::string message,
               Confidence confidence) override {
