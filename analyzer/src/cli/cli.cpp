@@ -115,6 +115,7 @@ struct ScanFlags {
   bool stats = false;
   std::uint64_t max_file_size = 2u << 20;
   std::uint32_t parse_timeout_ms = 10'000;
+  bool summary = false;  // --summary (scan): add the report's `summary` object to JSON
 };
 
 // The paths to scan (the current folder when none is given).
@@ -155,6 +156,7 @@ std::optional<engine::Baseline> load_baseline(const std::string& path, std::ostr
 std::string render_scan(const std::string& format, const ScanResult& result,
                         const stdfs::path& root, const ScanFlags& flags, bool to_file) {
   if (format == "json") return reports::to_json(result, tool_info());
+  if (format == "markdown") return reports::to_markdown(result);
   if (format == "sarif") {
     reports::SarifOptions sarif;
     sarif.tool = tool_info();
@@ -219,6 +221,9 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   options.parse_only = flags.parse_only;
   options.max_file_bytes = flags.max_file_size;
   options.parse_timeout_ms = flags.parse_timeout_ms;
+  // The report needs the model and the summary; every output of this run then carries it.
+  options.build_summary = flags.summary || flags.format == "markdown";
+  options.build_routes = options.build_summary;
   auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
@@ -361,8 +366,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd
       ->add_option("-f,--format", scan.format,
                    "Output format: text, json, sarif (SARIF 2.1.0), github (Actions annotations), "
-                   "gitlab (Code Quality), junit")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit"}))
+                   "gitlab (Code Quality), junit, markdown (the report, as `nodescope report`)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit", "markdown"}))
       ->capture_default_str();
   scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
   scan_cmd->add_option("--sarif", scan.sarif_file, "Also write SARIF 2.1.0 to FILE");
@@ -385,6 +390,22 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd->add_flag("--stats", scan.stats, "Print timings (to stderr unless the format is text)");
   scan_cmd->add_flag("--parse-only", scan.parse_only,
                      "Read and parse only, run no rules (for benchmarks)");
+  scan_cmd->add_flag("--summary", scan.summary,
+                     "Add the report's `summary` object to the JSON output (builds the model)");
+
+  ScanFlags report;
+  report.format = "markdown";
+  report.fail_on = "none";
+  report.summary = true;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write the NODE.JS BACKEND ANALYSIS report (markdown, or JSON with `summary`)");
+  report_cmd->add_option("paths", report.paths, "Files or folders (default: the current folder)");
+  report_cmd->add_option("-f,--format", report.format, "Output format")
+      ->check(CLI::IsMember({"markdown", "json"}))
+      ->capture_default_str();
+  report_cmd->add_option("-o,--output", report.output,
+                         "Write the report to FILE instead of stdout");
+  add_discovery_options(*report_cmd, report);
 
   ScanFlags routes;
   CLI::App* routes_cmd =
@@ -432,6 +453,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   }
   if (*routes_cmd) return run_routes(routes, out, err);
   if (*baseline_cmd) return run_baseline(base, out, err);
+  // The report is `scan` with the summary, exit code 0 unless something failed.
+  if (*report_cmd) return run_scan(report, out, err);
   return run_scan(scan, out, err);
 }
 

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <thread>
 #include <tuple>
 #include <variant>
@@ -24,6 +26,7 @@
 #include "engine/suppress.h"
 #include "facts/file_facts.h"
 #include "facts/json_check.h"
+#include "facts/summary.h"
 #include "model/program.h"
 #include "model/resolve.h"
 #include "model/routes.h"
@@ -333,7 +336,7 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 // Also returns the texts of the files module resolution needs (package.json, tsconfig.json).
 std::vector<facts::ProjectFileText> check_project_files(
     const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes, bool lockfiles,
-    std::vector<Diagnostic>& out) {
+    std::vector<Diagnostic>& out, bool summary = false) {
   std::vector<facts::ProjectFileText> texts;
   for (const fs::ProjectFileEntry& e : entries) {
     const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
@@ -342,7 +345,19 @@ std::vector<facts::ProjectFileText> check_project_files(
     const bool lockfile = name == "package-lock.json" || name == "npm-shrinkwrap.json" ||
                           name == "yarn.lock" || name == "pnpm-lock.yaml";
     if (lockfile && !lockfiles) continue;
-    if (name != "package.json" && name != ".nodescope.json" && !tsconfig && !lockfile) continue;
+    // The report's facts: version files, Dockerfiles and bun's lockfiles (bun.lockb is binary:
+    // its presence is the fact, so it is not read).
+    const bool summary_file =
+        summary && (name == ".nvmrc" || name == ".node-version" || name == ".tool-versions" ||
+                    name == "bun.lock" || name.starts_with("Dockerfile"));
+    if (summary && name == "bun.lockb") {
+      texts.push_back(facts::ProjectFileText{e.rel_path, std::string()});
+      continue;
+    }
+    if (name != "package.json" && name != ".nodescope.json" && !tsconfig && !lockfile &&
+        !summary_file) {
+      continue;
+    }
     parse::SourceLimits limits;
     // Lockfiles of tens of MB are normal; they are read once, with simdjson or a line scan.
     limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
@@ -355,7 +370,8 @@ std::vector<facts::ProjectFileText> check_project_files(
     }
     const std::string_view text = std::get<parse::LoadedSource>(loaded).text();
     texts.push_back(facts::ProjectFileText{e.rel_path, std::string(text)});
-    if (tsconfig || lockfile) continue;  // JSONC / not JSON: read where they are used
+    if (tsconfig || lockfile || summary_file)
+      continue;  // JSONC / not JSON: read where they are used
     if (auto err = facts::check_json(text)) {
       out.push_back(file_diagnostic(
           e.rel_path, diag::kMalformedJson,
@@ -366,6 +382,38 @@ std::vector<facts::ProjectFileText> check_project_files(
     }
   }
   return texts;
+}
+
+// The report's facts (facts/summary.h), with source texts read back from disk (or the given
+// content) for route purposes and listen() calls.
+Summary build_summary(const std::vector<InputFile>& files,
+                      const std::vector<facts::ProjectFileText>& project_files,
+                      const facts::ProjectConfig& config, const ScanResult& result,
+                      const std::vector<App>& apps, std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> sources;
+  sources.reserve(files.size());
+  for (const InputFile& f : files) sources.push_back(f.rel_path);
+  facts::SummaryInput in;
+  in.project_files = &project_files;
+  in.sources = &sources;
+  in.routes = &result.routes;
+  in.apps = &apps;
+  in.frameworks = &result.frameworks;
+  in.config = &config;
+  in.text_of = [&files](const std::string& rel) -> std::string {
+    auto it =
+        std::lower_bound(files.begin(), files.end(), rel,
+                         [](const InputFile& f, const std::string& p) { return f.rel_path < p; });
+    if (it == files.end() || it->rel_path != rel) return {};
+    if (it->content) return *it->content;
+    std::ifstream stream(it->abs_path, std::ios::binary);
+    std::ostringstream text;
+    if (stream) text << stream.rdbuf();
+    std::string s = text.str();
+    if (s.starts_with("\xEF\xBB\xBF")) s.erase(0, 3);  // offsets count after a BOM
+    return s;
+  };
+  return facts::build_summary(in, diagnostics);
 }
 
 SuppressionContext suppression_context(std::span<const Rule* const> rules,
@@ -494,6 +542,13 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
       std::move(route_diagnostics.begin(), route_diagnostics.end(),
                 std::back_inserter(diagnostics));
     }
+    if (options.build_summary) {
+      result.summary =
+          build_summary(index_files, project_files, program.config(), result, apps, diagnostics);
+      for (const Rule* r : rules) result.summary.rules_run.emplace_back(r->meta().id);
+      std::sort(result.summary.rules_run.begin(), result.summary.rules_run.end());
+      result.has_summary = true;
+    }
   }
   const ModelViewImpl model_view(program, result.routes, apps, result.frameworks);
 
@@ -570,8 +625,8 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
   }
   bool model = options.build_routes;
   for (const Rule* r : rules) model = model || r->meta().needs_model;
-  const auto project =
-      check_project_files(found->project_files, options.max_file_bytes, model, found->diagnostics);
+  const auto project = check_project_files(found->project_files, options.max_file_bytes, model,
+                                           found->diagnostics, options.build_summary);
   ScanResult result =
       analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
   result.timings.discover_ms = discover_ms;

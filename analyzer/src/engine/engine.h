@@ -34,6 +34,9 @@ struct EngineOptions {
   // Every registered rule id, for meta/unused-suppression's unknown-id check (a suppression may
   // name a rule that exists but is not running); empty: the ids of the rules given.
   std::vector<std::string> known_rule_ids;
+  // Fill ScanResult::summary, the report's facts (needs build_routes; `scan` also reads the
+  // .nvmrc, Dockerfile, ... project files it otherwise skips).
+  bool build_summary = false;
 };
 
 // A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged

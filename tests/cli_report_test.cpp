@@ -1,0 +1,53 @@
+// End-to-end tests of `nodescope report`: markdown to stdout and to --output, the same bytes as
+// `scan --format markdown`, `--format json` equal to `scan --format json --summary`, a plain
+// `scan --format json` without `summary` (the scan contract only grows on request), exit code 0
+// even with error findings, and the same bytes for any --jobs.
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace nodescope::testing {
+namespace {
+
+CommandResult ns(const std::string& args) { return run_command(quote(binary()) + " " + args); }
+
+std::string app(const char* name) {
+  return quote((source_dir() / "fixtures/apps" / name).string());
+}
+
+TEST(CliReport, MarkdownJsonAndScanAgree) {
+  const std::string ws = app("workspace-services");
+  const auto md = ns("report " + ws + " --jobs 1");
+  EXPECT_EQ(md.exit_code, 0);
+  EXPECT_TRUE(md.out.starts_with("# 🟢 NODE.JS BACKEND ANALYSIS\n")) << md.out;
+  for (const char* heading :
+       {"## Architecture Overview 🏗️", "## API Design 🌐", "## Database Schema 💾",
+        "## Performance Metrics 📊", "## Security Measures 🔒", "## Deployment Strategy 🚀",
+        "## Self-Verification ✅"}) {
+    EXPECT_NE(md.out.find(heading), std::string::npos) << heading;
+  }
+  EXPECT_NE(md.out.find("# Service @acme/gateway"), std::string::npos);
+  EXPECT_NE(md.out.find("# Service @acme/tickets"), std::string::npos);
+  EXPECT_EQ(ns("scan " + ws + " --format markdown --jobs 3").out, md.out);
+
+  TempDir dir;
+  const auto file = dir.path() / "report.md";
+  EXPECT_EQ(ns("report " + ws + " -o " + quote(file.string())).exit_code, 0);
+  EXPECT_EQ(read_file(file), md.out);
+
+  const auto json = ns("report " + ws + " --format json --jobs 2");
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.out.find("\"summary\": {"), std::string::npos);
+  EXPECT_EQ(ns("scan " + ws + " --format json --summary --jobs 1").out, json.out);
+  EXPECT_EQ(ns("scan " + ws + " --format json").out.find("\"summary\""), std::string::npos);
+}
+
+TEST(CliReport, ErrorFindingsDoNotFailTheReport) {
+  const std::string sample = app("express-sample");
+  EXPECT_EQ(ns("scan " + sample).exit_code, 1);
+  EXPECT_EQ(ns("report " + sample).exit_code, 0);
+  EXPECT_EQ(ns("report " + sample + " --format yaml 2>&1").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace nodescope::testing
