@@ -269,7 +269,7 @@ void judge_checks(const Summary& summary, ServiceView& v) {
   }
   {
     Item i = named("Typing");
-    i.checked = s.typescript.value.find(", strict") != std::string::npos;
+    i.checked = s.typescript_strict;
     i.reason = fmt::format("TypeScript: {}", s.typescript.value);
     v.checks.push_back(std::move(i));
   }
@@ -422,7 +422,7 @@ void append_service_markdown(std::string& out, const ScanResult& result, const S
   out += fmt::format("- **Package Manager:** {}\n", fact_text(s.package_manager));
   std::size_t errors = 0;
   for (const Finding* f : v.findings) errors += f->severity == Severity::kError ? 1 : 0;
-  out += fmt::format("- **Findings:** {} ({} errors)\n\n", v.findings.size(), errors);
+  out += fmt::format("- **Findings:** {} ({})\n\n", v.findings.size(), count_text(errors, "error"));
 
   out += "## Architecture Overview 🏗️\n\n";
   if (s.entry_points.empty()) {

@@ -38,11 +38,17 @@ TEST(ReportFacts, PurposeFromCommentsAndDecorators) {
       "router.get('/x', x);\n"
       "// Lists | filters orders\n"
       "// over two lines.\n"
-      "router.get('/orders', list);\n";
+      "router.get('/orders', list);\n"
+      "/** ## Section */\n"
+      "router.get('/s', s);\n"
+      "/** Lists | filters. */\n"
+      "router.get('/t', t);\n";
   EXPECT_EQ(facts::purpose_above(js, 5).text, "Creates a user");
   EXPECT_EQ(facts::purpose_above(js, 5).source, "doc comment");
   EXPECT_EQ(facts::purpose_above(js, 7).text, "");
-  EXPECT_EQ(facts::purpose_above(js, 10).text, "Lists | filters orders over two lines");
+  EXPECT_EQ(facts::purpose_above(js, 10).text, "");  // line comments: titles as often as docs
+  EXPECT_EQ(facts::purpose_above(js, 12).text, "");
+  EXPECT_EQ(facts::purpose_above(js, 14).text, "Lists | filters");
   const std::string ts =
       "  @Post()\n"
       "  @ApiOperation({ summary: 'Place an order' })\n"

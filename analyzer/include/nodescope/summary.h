@@ -36,6 +36,7 @@ struct ServiceSummary {
   std::string dir;   // relative to the scan root; "" for the root
   SummaryFact framework;
   SummaryFact typescript;
+  bool typescript_strict = false;  // TypeScript with compilerOptions.strict true (via extends)
   SummaryFact node_version;
   SummaryFact package_manager;
   std::vector<SummaryFolder> folders;

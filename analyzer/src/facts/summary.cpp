@@ -352,7 +352,7 @@ std::pair<std::string, std::string> ts_strictness(
 }
 
 SummaryFact typescript(const std::vector<std::string>& chain, const ServiceSummary& service,
-                       const std::vector<std::string>& sources,
+                       bool& strict, const std::vector<std::string>& sources,
                        const std::map<std::string, const ProjectFileText*>& files,
                        const ProjectConfig& config, std::vector<Diagnostic>& diagnostics) {
   std::size_t ts = 0;
@@ -381,6 +381,7 @@ SummaryFact typescript(const std::vector<std::string>& chain, const ServiceSumma
   if (!tsconfig.empty()) {
     auto [text, from] = ts_strictness(tsconfig, files, diagnostics);
     strictness = from.empty() ? text : fmt::format("{} ({})", text, from);
+    strict = text == "strict";
   }
   fact.value = fmt::format(
       "{}, {}", version.empty() ? "version unknown (typescript is not a dependency)" : version,
@@ -467,23 +468,33 @@ std::pair<std::string, std::string> role_by_content(const std::vector<std::strin
 constexpr int kMaxDepth = 3;
 constexpr std::size_t kMaxFolders = 60;
 
-void fill_folders(ServiceSummary& service, const std::vector<std::string>& sources,
+void fill_folders(ServiceSummary& service, const std::string& base,
+                  const std::vector<std::string>& sources,
                   const std::map<std::string, std::set<std::string>>& route_files) {
   std::map<std::string, std::vector<std::string_view>> direct;  // folder -> file names
   std::set<std::string> all;
-  all.insert(service.dir);
+  all.insert(base);
   for (const std::string& s : sources) {
-    if (!inside(s, service.dir)) continue;
+    if (!inside(s, base)) continue;
     std::string d = dir_of(s);
     direct[d].push_back(file_of(s));
-    while (d != service.dir && all.insert(d).second) d = dir_of(d);
+    while (d != base && all.insert(d).second) d = dir_of(d);
   }
-  const auto base_depth =
-      service.dir.empty() ? 0 : std::count(service.dir.begin(), service.dir.end(), '/') + 1;
+  const auto base_depth = base.empty() ? 0 : std::count(base.begin(), base.end(), '/') + 1;
+  auto depth_of = [&](const std::string& d) {
+    return d.empty() ? 0 : static_cast<int>(std::count(d.begin(), d.end(), '/') + 1 - base_depth);
+  };
+  // The deepest level (at most kMaxDepth) whose whole tree fits in kMaxFolders, so a big
+  // repository shows every top-level folder rather than the first ones in full.
+  int max_depth = kMaxDepth;
+  for (; max_depth > 1; --max_depth) {
+    const auto shown = std::count_if(
+        all.begin(), all.end(), [&](const std::string& d) { return depth_of(d) <= max_depth; });
+    if (static_cast<std::size_t>(shown) <= kMaxFolders) break;
+  }
   for (const std::string& d : all) {
-    const int depth =
-        d.empty() ? 0 : static_cast<int>(std::count(d.begin(), d.end(), '/') + 1 - base_depth);
-    if (depth > kMaxDepth || service.folders.size() >= kMaxFolders) {
+    const int depth = depth_of(d);
+    if (depth > max_depth || service.folders.size() >= kMaxFolders) {
       service.folders_truncated = true;
       continue;
     }
@@ -509,7 +520,8 @@ void fill_folders(ServiceSummary& service, const std::vector<std::string>& sourc
 
 bool is_entry_name(std::string_view file) {
   const std::string_view stem = file.substr(0, file.find('.'));
-  return stem == "server" || stem == "index" || stem == "main" || stem == "app" || stem == "www";
+  return stem == "index" || stem == "main" || stem == "app" || stem == "www" ||
+         stem.find("server") != std::string_view::npos;
 }
 
 // The 1-based line of the first `.listen(` call in text (outside `//` line comments), or 0.
@@ -552,35 +564,51 @@ void fill_entry_points(ServiceSummary& service, const std::vector<std::string>& 
       add(normalise(join(dir, b)), p.rel_path + " bin");
     }
     if (!p.start.empty()) {
+      // The script's file: the first argument of node/ts-node/tsx/nodemon, or a token with a
+      // JS/TS extension; only when it is one of the project's files (else the command itself).
       std::string file;
       std::string_view cmd = p.start;
+      bool runner = false;
       std::size_t i = 0;
       while (i < cmd.size() && file.empty()) {
         std::size_t j = cmd.find(' ', i);
         if (j == std::string_view::npos) j = cmd.size();
         const std::string_view token = cmd.substr(i, j - i);
-        for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".mts"}) {
-          if (token.ends_with(ext) && !token.starts_with("-")) file = token;
-        }
         i = j + 1;
+        if (token.empty() || token.starts_with("-")) continue;
+        bool candidate = runner;
+        for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".mts"}) {
+          candidate = candidate || token.ends_with(ext);
+        }
+        runner = token == "node" || token == "ts-node" || token == "tsx" || token == "nodemon";
+        if (!candidate) continue;
+        const std::string path = normalise(join(dir, token));
+        const bool known = std::any_of(service.entry_points.begin(), service.entry_points.end(),
+                                       [&](const SummaryFact& e) { return e.value == path; });
+        if (known || std::binary_search(sources.begin(), sources.end(), path)) file = path;
+        break;
       }
       if (file.empty()) {
         add(p.start, p.rel_path + " scripts.start, a command");
       } else {
-        add(normalise(join(dir, file)), p.rel_path + " scripts.start");
+        add(file, p.rel_path + " scripts.start");
       }
     }
     break;
   }
+  std::size_t listeners = 0;
   for (const std::string& s : sources) {
+    if (listeners == 5) break;  // enough to find the way in; the rest are more of the same
     if (!inside(s, service.dir) || is_test_file(file_of(s))) continue;
     if (app_files.count(s) == 0 && !is_entry_name(file_of(s))) continue;
     if (!in.text_of) continue;
     const std::string text = in.text_of(s);
     if (const std::uint32_t line = listen_line(text); line != 0) {
       add(fmt::format("{}:{}", s, line), "calls listen()");
+      ++listeners;
     } else if (const std::uint32_t start = listen_line(text, "server.start()"); start != 0) {
       add(fmt::format("{}:{}", s, start), "calls server.start()");
+      ++listeners;
     }
   }
 }
@@ -654,8 +682,9 @@ std::string words_of_name(std::string_view handler) {
   for (char c : handler) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '$') return {};
   }
-  static const std::set<std::string, std::less<>> kGeneric = {"handler",  "handle",     "fn", "cb",
-                                                              "callback", "middleware", "run"};
+  static const std::set<std::string, std::less<>> kGeneric = {
+      "handler", "handle", "fn",    "cb",      "callback", "middleware", "run", "respond",
+      "send",    "next",   "proxy", "forward", "dispatch", "router",     "app"};
   if (kGeneric.count(handler) != 0) return {};
   std::vector<std::string> words;
   std::string word;
@@ -723,17 +752,9 @@ RoutePurpose purpose_above(std::string_view text, std::uint32_t line) {
       --j;
     }
     std::reverse(body.begin(), body.end());
-  } else if (above.starts_with("//")) {
-    std::size_t j = i - 1;
-    for (;;) {
-      std::string_view t = trim(lines[j]);
-      if (!t.starts_with("//")) break;
-      body.push_back(trim(t.substr(2)));
-      if (j == 0) break;
-      --j;
-    }
-    std::reverse(body.begin(), body.end());
   } else {
+    // Line comments above a route are as often section titles or remarks on the code as they
+    // are its description: only doc blocks count.
     return {};
   }
   std::string joined;
@@ -742,7 +763,7 @@ RoutePurpose purpose_above(std::string_view text, std::uint32_t line) {
       if (!joined.empty()) break;  // the first paragraph
       continue;
     }
-    if (b.starts_with('@') || is_directive(b)) {
+    if (b.starts_with('@') || b.starts_with('#') || is_directive(b)) {
       if (!joined.empty()) break;
       continue;
     }
@@ -820,6 +841,9 @@ Summary build_summary(const SummaryInput& in, std::vector<Diagnostic>& diagnosti
 
   // Routes and their purposes.
   summary.route_purposes.resize(routes.size());
+  // A handler name many routes share (a generic `respond`, `proxy`) says nothing of any one.
+  std::map<std::string, std::size_t> handler_uses;
+  for (const Route& r : routes) ++handler_uses[r.handler];
   std::map<std::string, std::string> texts;
   auto text = [&](const std::string& file) -> const std::string& {
     auto it = texts.find(file);
@@ -844,7 +868,7 @@ Summary build_summary(const SummaryInput& in, std::vector<Diagnostic>& diagnosti
     if (purpose.text.empty() && route.handler_site.known()) {
       purpose = purpose_above(text(route.handler_site.file), route.handler_site.line);
     }
-    if (purpose.text.empty()) {
+    if (purpose.text.empty() && handler_uses[route.handler] <= 3) {
       if (std::string words = words_of_name(route.handler); !words.empty()) {
         purpose = {std::move(words), "handler name"};
       }
@@ -893,10 +917,24 @@ Summary build_summary(const SummaryInput& in, std::vector<Diagnostic>& diagnosti
       }
       s.framework.value = value;
     }
-    s.typescript = typescript(chain, s, sources, files, config, diagnostics);
+    s.typescript = typescript(chain, s, s.typescript_strict, sources, files, config, diagnostics);
     s.node_version = node_version(chain, files, packages);
     s.package_manager = package_manager(chain, files, packages);
-    fill_folders(s, sources, route_dirs[i]);
+    // The tree starts where the service's code starts: a lone service in a wrapper folder
+    // (an unpacked package/, a server/ beside docs) shows from there.
+    std::string base = s.dir;
+    if (single) {
+      bool first = true;
+      for (const std::string& src : sources) {
+        const std::string d = dir_of(src);
+        if (first) {
+          base = d;
+          first = false;
+        }
+        while (!base.empty() && d != base && !inside(d, base)) base = dir_of(base);
+      }
+    }
+    fill_folders(s, base, sources, route_dirs[i]);
     fill_entry_points(s, chain, packages, sources, service_app_files, in);
     s.env_config = first_dependency(
         config,
