@@ -101,13 +101,27 @@ bool ran_any(const Summary& summary, std::initializer_list<std::string_view> par
                      [&](const std::string& id) { return matches_any(id, parts); });
 }
 
-std::vector<std::string> middleware_evidence(const ServiceView& v, std::string_view kind) {
-  std::set<std::tuple<std::string, std::uint32_t, std::string>> seen;
+// Each distinct middleware of `kind` once, at its first place, and how many routes have one.
+std::vector<std::string> middleware_evidence(const ServiceView& v, std::string_view kind,
+                                             std::size_t* routes_with = nullptr) {
+  std::map<std::string, std::pair<std::string, std::uint32_t>> first;  // name -> (file, line)
+  std::size_t with = 0;
   for (const Route* r : v.routes) {
+    bool any = false;
     for (const RouteMiddleware& m : r->middleware) {
-      if (m.kind == kind) seen.emplace(m.file, m.line, m.name);
+      if (m.kind != kind) continue;
+      any = true;
+      auto [it, added] = first.emplace(m.name, std::make_pair(m.file, m.line));
+      if (!added && std::tie(m.file, m.line) < std::tie(it->second.first, it->second.second)) {
+        it->second = {m.file, m.line};
+      }
     }
+    with += any ? 1 : 0;
   }
+  if (routes_with != nullptr) *routes_with = with;
+  std::vector<std::tuple<std::string, std::uint32_t, std::string>> seen;
+  for (const auto& [name, at] : first) seen.emplace_back(at.first, at.second, name);
+  std::sort(seen.begin(), seen.end());
   std::vector<std::string> out;
   for (const auto& [file, line, name] : seen) {
     if (out.size() == 5) {
@@ -128,11 +142,16 @@ Item middleware_item(const ServiceView& v, std::string name, std::string_view ki
                      std::string_view what, std::initializer_list<std::string_view> rules) {
   Item item;
   item.name = std::move(name);
-  item.evidence = middleware_evidence(v, kind);
+  std::size_t with = 0;
+  item.evidence = middleware_evidence(v, kind, &with);
   item.findings = hits(v, rules);
   item.checked = !item.evidence.empty() && item.findings.empty();
+  if (!item.evidence.empty()) {
+    item.reason = fmt::format("on {} of {} routes", with, v.routes.size());
+  }
   if (!item.findings.empty()) {
-    item.reason = "findings leave it unchecked";
+    item.reason +=
+        item.reason.empty() ? "findings leave it unchecked" : "; findings leave it unchecked";
   } else if (item.evidence.empty()) {
     item.reason =
         v.routes.empty() ? "no routes found" : fmt::format("no {} middleware on any route", what);
@@ -271,6 +290,7 @@ void judge_checks(const Summary& summary, ServiceView& v) {
     Item i = named("Typing");
     i.checked = s.typescript_strict;
     i.reason = fmt::format("TypeScript: {}", s.typescript.value);
+    for (const std::string& n : s.typescript.notes) i.reason += "; " + n;
     v.checks.push_back(std::move(i));
   }
   {

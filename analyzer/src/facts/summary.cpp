@@ -79,6 +79,7 @@ struct PackageJson {
   std::string start;
   std::string engines_node;
   std::string package_manager;
+  std::map<std::string, std::string> deps;  // dependencies, devDependencies, peerDependencies
 };
 
 std::optional<PackageJson> read_package(const ProjectFileText& f) {
@@ -101,6 +102,14 @@ std::optional<PackageJson> read_package(const ProjectFileText& f) {
   if (!root["scripts"]["start"].get_string().get(s)) p.start = s;
   if (!root["engines"]["node"].get_string().get(s)) p.engines_node = s;
   if (!root["packageManager"].get_string().get(s)) p.package_manager = s;
+  for (const char* section : {"dependencies", "devDependencies", "peerDependencies"}) {
+    simdjson::dom::object deps;
+    if (root[section].get_object().get(deps)) continue;
+    for (auto field : deps) {
+      std::string_view range;
+      if (!field.value.get_string().get(range)) p.deps.emplace(field.key, range);
+    }
+  }
   return p;
 }
 
@@ -364,10 +373,14 @@ SummaryFact typescript(const std::vector<std::string>& chain, const ServiceSumma
   }
   SummaryFact fact;
   const DependencyVersion* dep = config.dependency("typescript");
+  std::size_t all = 0;
+  for (const std::string& src : sources) all += inside(src, service.dir) ? 1 : 0;
   if (ts == 0) {
     fact.value = "not used (no .ts files)";
     return fact;
   }
+  if (ts * 2 < all)
+    fact.notes.push_back(fmt::format("{} of {} source files are TypeScript", ts, all));
   std::string version = dep != nullptr ? dep->version : "";
   if (dep != nullptr) fact.source = dep->source;
   std::string tsconfig;
@@ -381,7 +394,7 @@ SummaryFact typescript(const std::vector<std::string>& chain, const ServiceSumma
   if (!tsconfig.empty()) {
     auto [text, from] = ts_strictness(tsconfig, files, diagnostics);
     strictness = from.empty() ? text : fmt::format("{} ({})", text, from);
-    strict = text == "strict";
+    strict = text == "strict" && ts * 2 >= all;
   }
   fact.value = fmt::format(
       "{}, {}", version.empty() ? "version unknown (typescript is not a dependency)" : version,
@@ -389,14 +402,17 @@ SummaryFact typescript(const std::vector<std::string>& chain, const ServiceSumma
   return fact;
 }
 
-SummaryFact first_dependency(const ProjectConfig& config,
+// The first of `names` the service declares (a lockfile also lists what dependencies pull in,
+// which says nothing of what the code uses): package.json files along the chain and inside the
+// service's folder.
+SummaryFact first_dependency(const std::map<std::string, std::string>& declared,
                              std::initializer_list<std::string_view> names,
                              std::string_view looked_for) {
   SummaryFact fact;
   for (std::string_view n : names) {
-    if (const DependencyVersion* d = config.dependency(n)) {
+    if (auto it = declared.find(std::string(n)); it != declared.end()) {
       fact.value = std::string(n);
-      fact.source = d->source;
+      fact.source = it->second;
       return fact;
     }
   }
@@ -936,20 +952,26 @@ Summary build_summary(const SummaryInput& in, std::vector<Diagnostic>& diagnosti
     }
     fill_folders(s, base, sources, route_dirs[i]);
     fill_entry_points(s, chain, packages, sources, service_app_files, in);
+    std::map<std::string, std::string> declared;  // package -> the package.json declaring it
+    for (const auto& [dir, p] : packages) {
+      const bool on_chain = std::find(chain.begin(), chain.end(), dir) != chain.end();
+      if (!on_chain && !inside(p.rel_path, s.dir)) continue;
+      for (const auto& [dep, range] : p.deps) declared.emplace(dep, p.rel_path);
+    }
     s.env_config = first_dependency(
-        config,
+        declared,
         {"@nestjs/config", "dotenv", "dotenv-flow", "config", "convict", "envalid", "env-var",
          "@fastify/env", "nconf", "@t3-oss/env-core"},
         "dotenv, @nestjs/config, config, convict, envalid, env-var, @fastify/env, nconf");
     s.logging = first_dependency(
-        config, {"pino", "nestjs-pino", "winston", "nest-winston", "bunyan", "log4js", "roarr"},
+        declared, {"pino", "nestjs-pino", "winston", "nest-winston", "bunyan", "log4js", "roarr"},
         "pino, winston, bunyan, log4js, roarr");
     if (s.logging.value.empty() && names.count("fastify") != 0) {
       s.logging.value = "pino (built into Fastify)";
       s.logging.notes.clear();
     }
     s.api_docs = first_dependency(
-        config,
+        declared,
         {"@nestjs/swagger", "swagger-ui-express", "swagger-jsdoc", "@fastify/swagger",
          "fastify-swagger", "hapi-swagger", "koa2-swagger-ui", "tsoa", "express-openapi",
          "@asteasolutions/zod-to-openapi"},
