@@ -229,8 +229,8 @@ void judge_checks(const Summary& summary, ServiceView& v) {
       i.reason = "no routes found";
     } else if (bad.empty()) {
       i.checked = true;
-      i.reason = fmt::format("{} use resource paths (no verbs in paths)",
-                             count_text(v.routes.size(), "route"));
+      i.reason =
+          fmt::format("{}: resource paths, no verbs in them", count_text(v.routes.size(), "route"));
     } else {
       const std::size_t n = bad.size();
       if (bad.size() > 3) bad.resize(3);
@@ -646,6 +646,27 @@ std::string to_markdown(const ScanResult& result) {
       names.push_back(fmt::format("{} ({})", cell(v.s->name), code(v.s->dir)));
     }
     out += fmt::format("{} services: {}.\n\n", views.size(), fmt::join(names, ", "));
+  }
+  // What could not be read makes every fact below less certain: say so first (routine skips
+  // such as minified bundles are left to `nodescope scan`).
+  std::vector<const Diagnostic*> problems;
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.kind == diag::kMalformedJson || d.kind == diag::kParseError ||
+        d.kind == diag::kParseTimeout || d.kind == diag::kUnreadable ||
+        d.kind == diag::kInternalError) {
+      problems.push_back(&d);
+    }
+  }
+  if (!problems.empty()) {
+    out += fmt::format("Read with problems ({}):\n\n", problems.size());
+    for (std::size_t i = 0; i < problems.size() && i < 5; ++i) {
+      const Diagnostic& d = *problems[i];
+      out +=
+          fmt::format("- {}{}: {}: {}\n", d.file.empty() ? "(scan)" : d.file,
+                      d.line != 0 ? fmt::format(":{}", d.line) : std::string(), d.kind, d.message);
+    }
+    if (problems.size() > 5) out += fmt::format("- and {} more\n", problems.size() - 5);
+    out += "\n";
   }
   for (const ServiceView& v : views) append_service_markdown(out, result, v, views.size() > 1);
   while (out.size() > 1 && out.ends_with("\n\n")) out.pop_back();

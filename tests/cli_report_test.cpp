@@ -49,5 +49,22 @@ TEST(CliReport, ErrorFindingsDoNotFailTheReport) {
   EXPECT_EQ(ns("report " + sample + " --format yaml 2>&1").exit_code, 2);
 }
 
+// A broken package.json, a tsconfig extending a package and a pipe in a route path: the report
+// names the broken file, keeps the table valid and still exits 0.
+TEST(CliReport, OddProjectStillReports) {
+  TempDir dir;
+  dir.write("package.json", "{\"name\": \"x\",\n");
+  dir.write("tsconfig.json", "{ \"extends\": \"@tsconfig/node20/tsconfig.json\" }\n");
+  dir.write("src/index.js",
+            "const app = require('express')();\napp.get('/a|b', (req, res) => res.send('1'));\n"
+            "app.listen(3000);\n");
+  const auto r = ns("report " + quote(dir.path().string()));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("- package.json:2: malformed-json: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| /a\\|b | GET |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("- Entry point: `src/index.js:3` (calls listen())"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace nodescope::testing

@@ -215,7 +215,7 @@ SummaryFact node_version(const std::vector<std::string>& chain,
       }
     }
     if (auto it = packages.find(dir); it != packages.end() && !it->second.engines_node.empty()) {
-      found.push_back({4, d, it->second.engines_node, it->second.rel_path + " (engines.node)"});
+      found.push_back({4, d, it->second.engines_node + " (engines.node)", it->second.rel_path});
     }
   }
   SummaryFact fact;
