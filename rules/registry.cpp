@@ -9,8 +9,11 @@ namespace nodescope {
 std::span<const Rule* const> all_rules() {
   // One rule per line, sorted by id (the registry test checks the order): keep it that way.
   // clang-format off
-  static const std::array<const Rule*, 9> kRules = {
+  static const std::array<const Rule*, 12> kRules = {
+      &rules::api_rest_conventions(),
       &rules::meta_unused_suppression(),
+      &rules::performance_query_in_loop(),
+      &rules::performance_sync_io_in_handler(),
       &rules::reliability_no_unhandled_rejection_handler(),
       &rules::reliability_unhandled_promise(),
       &rules::security_code_injection(),

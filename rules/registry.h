@@ -6,7 +6,10 @@
 
 namespace nodescope::rules {
 
+const Rule& api_rest_conventions();
 const Rule& meta_unused_suppression();
+const Rule& performance_query_in_loop();
+const Rule& performance_sync_io_in_handler();
 const Rule& reliability_no_unhandled_rejection_handler();
 const Rule& reliability_unhandled_promise();
 const Rule& security_code_injection();

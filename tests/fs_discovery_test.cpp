@@ -132,11 +132,17 @@ TEST(IsProjectFile, Names) {
                                "Procfile",
                                "ecosystem.config.js",
                                "ecosystem.config.cjs",
-                               ".nodescope.json"}) {
+                               ".nodescope.json",
+                               "schema.prisma",
+                               "migration.sql",
+                               "deployment.yaml",
+                               "api.service",
+                               ".env.production"}) {
     EXPECT_TRUE(is_project_file(yes)) << yes;
   }
-  for (std::string_view no : {"package.json5", "tsconfig.yaml", "index.js", "docker-compose.json",
-                              "yarn.lock.bak", "ecosystem.config.", "procfile", "README.md"}) {
+  for (std::string_view no :
+       {"package.json5", "tsconfig.yml5", "index.js", "docker-compose.json", ".env",
+        "migration.sqlx", "yarn.lock.bak", "ecosystem.config.", "procfile", "README.md"}) {
     EXPECT_FALSE(is_project_file(no)) << no;
   }
 }

@@ -65,6 +65,8 @@ inline constexpr std::string_view kSymlinkLoop = "symlink-loop";
 inline constexpr std::string_view kSymlinkOutsideRoot = "symlink-outside-root";
 inline constexpr std::string_view kMalformedJson = "malformed-json";
 inline constexpr std::string_view kInternalError = "internal-error";
+// A file given after `--` (scan -- FILE...) that does not exist.
+inline constexpr std::string_view kMissingFile = "missing-file";
 }  // namespace diag
 
 struct Diagnostic {

@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/progress.h"
+#include "cli/scope.h"
 #include "engine/baseline.h"
 #include "engine/engine.h"
 #include "nodescope/reports/reports.h"
@@ -116,6 +118,11 @@ struct ScanFlags {
   std::uint64_t max_file_size = 2u << 20;
   std::uint32_t parse_timeout_ms = 10'000;
   bool summary = false;  // --summary (scan): add the report's `summary` object to JSON
+  // The report's scope (cli/scope.h): --staged, the files after `--`, --changed-since REV.
+  bool staged = false;
+  bool files_given = false;
+  std::vector<std::string> files;
+  std::string changed_since;
 };
 
 // The paths to scan (the current folder when none is given).
@@ -216,6 +223,25 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     if (!baseline) return kExitError;
   }
 
+  // The whole project is analysed; --staged, `-- FILE...` and --changed-since choose what is shown.
+  std::vector<std::string> notes;
+  auto scope = ReportScope::make(
+      ScopeRequest{flags.staged, flags.files_given, flags.files, flags.changed_since}, root, notes);
+  if (!scope) {
+    err << "nodescope: error: " << scope.error().message << "\n";
+    return kExitError;
+  }
+  for (const std::string& note : notes) {
+    if (!flags.quiet) err << "nodescope: note: " << note << "\n";
+  }
+  if (scope->empty()) {
+    for (const Diagnostic& d : scope->diagnostics()) {
+      err << fmt::format("nodescope: {}: {}: {}\n", d.file, d.kind, d.message);
+    }
+    if (!flags.quiet) err << "nodescope: " << scope->nothing_to_check() << "\n";
+    return kExitClean;
+  }
+
   engine::EngineOptions options;
   options.jobs = flags.jobs;
   options.parse_only = flags.parse_only;
@@ -224,12 +250,21 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   // The report needs the model and the summary; every output of this run then carries it.
   options.build_summary = flags.summary || flags.format == "markdown";
   options.build_routes = options.build_summary;
+  options.overlay = scope->take_overlay();
+  Progress progress(err, !flags.quiet && Progress::terminal());
+  if (progress.enabled()) {
+    options.progress = [&progress](std::size_t done, std::size_t total) {
+      progress.update(done, total);
+    };
+  }
   auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
+  progress.finish();
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
   }
   if (baseline) engine::apply_baseline(*result, *baseline);
+  scope->apply(*result);
   if (flags.quiet) {
     std::erase_if(result->findings,
                   [](const Finding& f) { return f.severity != Severity::kError; });
@@ -362,7 +397,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   ScanFlags scan;
   CLI::App* scan_cmd =
       app.add_subcommand("scan", "Analyse files and folders (default: the current folder)");
-  scan_cmd->add_option("paths", scan.paths, "Files or folders to scan");
+  scan_cmd->add_option("paths", scan.paths,
+                       "Files or folders to scan; files after `--` are analysed with the whole "
+                       "project as context and only their findings are reported");
   scan_cmd
       ->add_option("-f,--format", scan.format,
                    "Output format: text, json, sarif (SARIF 2.1.0), github (Actions annotations), "
@@ -406,6 +443,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   report_cmd->add_option("-o,--output", report.output,
                          "Write the report to FILE instead of stdout");
   add_discovery_options(*report_cmd, report);
+  scan_cmd
+      ->add_flag("--staged", scan.staged,
+                 "Report only findings in files staged for commit, read from the git index")
+      ->excludes(scan_cmd
+                     ->add_option("--changed-since", scan.changed_since,
+                                  "Report only findings on lines changed since REV (diffed from "
+                                  "its merge base with "
+                                  "HEAD; findings not on a changed line are left out)")
+                     ->type_name("REV"));
 
   ScanFlags routes;
   CLI::App* routes_cmd =
@@ -434,8 +480,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  // Files after `--` (as lint-staged and pre-commit pass them) narrow `scan`'s report; CLI11 would
+  // take them as more paths to scan, so they are split off first.
+  std::vector<const char*> args(argv, argv + argc);
+  const auto dashes = std::find_if(args.begin() + std::min(argc, 1), args.end(),
+                                   [](const char* a) { return std::string_view(a) == "--"; });
+  std::vector<std::string> after_dashes(dashes == args.end() ? dashes : dashes + 1, args.end());
+  scan.files_given = dashes != args.end();
+  args.erase(dashes, args.end());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::Success& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
@@ -451,10 +505,20 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                                   : reports::rules_to_text(all_rules());
     return emit(bytes, "", out, err) ? kExitClean : kExitError;
   }
-  if (*routes_cmd) return run_routes(routes, out, err);
-  if (*baseline_cmd) return run_baseline(base, out, err);
+  if (*routes_cmd) {
+    routes.paths.insert(routes.paths.end(), after_dashes.begin(), after_dashes.end());
+    return run_routes(routes, out, err);
+  }
+  if (*baseline_cmd) {
+    base.paths.insert(base.paths.end(), after_dashes.begin(), after_dashes.end());
+    return run_baseline(base, out, err);
+  }
   // The report is `scan` with the summary, exit code 0 unless something failed.
-  if (*report_cmd) return run_scan(report, out, err);
+  if (*report_cmd) {
+    report.paths.insert(report.paths.end(), after_dashes.begin(), after_dashes.end());
+    return run_scan(report, out, err);
+  }
+  scan.files = std::move(after_dashes);
   return run_scan(scan, out, err);
 }
 

@@ -10,6 +10,7 @@
 #include <exception>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -24,6 +25,7 @@
 #include "engine/dispatch.h"
 #include "engine/fingerprint.h"
 #include "engine/suppress.h"
+#include "facts/backend_facts.h"
 #include "facts/file_facts.h"
 #include "facts/json_check.h"
 #include "facts/summary.h"
@@ -336,7 +338,8 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 // Also returns the texts of the files module resolution needs (package.json, tsconfig.json).
 std::vector<facts::ProjectFileText> check_project_files(
     const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes, bool lockfiles,
-    std::vector<Diagnostic>& out, bool summary = false) {
+    const std::map<std::string, std::optional<std::string>>& overlay, std::vector<Diagnostic>& out,
+    bool summary = false) {
   std::vector<facts::ProjectFileText> texts;
   for (const fs::ProjectFileEntry& e : entries) {
     const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
@@ -363,7 +366,9 @@ std::vector<facts::ProjectFileText> check_project_files(
     limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
     limits.minified_line_bytes = UINT32_MAX;
     limits.minified_average_line = UINT32_MAX;
-    auto loaded = parse::load_source(e.rel_path, e.abs_path, std::nullopt, limits);
+    const auto over = overlay.find(e.rel_path);
+    auto loaded = parse::load_source(e.rel_path, e.abs_path,
+                                     over != overlay.end() ? over->second : std::nullopt, limits);
     if (auto* refused = std::get_if<Diagnostic>(&loaded)) {
       out.push_back(std::move(*refused));
       continue;
@@ -414,6 +419,97 @@ Summary build_summary(const std::vector<InputFile>& files,
     return s;
   };
   return facts::build_summary(in, diagnostics);
+}
+
+// `scan --staged`: staged contents replace the working tree's, files staged as deleted leave the
+// scan, and staged files missing from disk join it (unless in an excluded folder).
+void apply_overlay(const std::filesystem::path& root,
+                   const std::map<std::string, std::optional<std::string>>& overlay,
+                   const fs::DiscoveryOptions& discovery, std::vector<InputFile>& files) {
+  std::set<std::string_view> seen;
+  for (InputFile& f : files) {
+    seen.insert(f.rel_path);
+    if (auto it = overlay.find(f.rel_path); it != overlay.end() && it->second) {
+      f.content = it->second;
+      f.size = it->second->size();
+    }
+  }
+  std::vector<InputFile> added;
+  for (const auto& [path, content] : overlay) {
+    if (!content || seen.contains(path)) continue;
+    const auto language = fs::language_of(path);
+    if (!language) continue;
+    std::error_code ec;
+    const std::filesystem::path abs = root / path;
+    if (std::filesystem::exists(std::filesystem::symlink_status(abs, ec))) continue;
+    bool excluded = false;
+    for (const auto& part : std::filesystem::path(path).parent_path()) {
+      const std::string name = part.string();
+      excluded =
+          excluded || name == ".git" || name == "node_modules" ||
+          std::find(discovery.default_excluded_dirs.begin(), discovery.default_excluded_dirs.end(),
+                    name) != discovery.default_excluded_dirs.end();
+    }
+    if (!excluded) added.push_back(InputFile{path, abs, *language, content->size(), content});
+  }
+  std::erase_if(files, [&](const InputFile& f) {
+    const auto it = overlay.find(f.rel_path);
+    return it != overlay.end() && !it->second;
+  });
+  std::move(added.begin(), added.end(), std::back_inserter(files));
+}
+
+// The data sections of the report (facts/backend_facts.h) for each service of the summary: the
+// backend collector's own code scan (cheap substring filter first), project files, the scan's
+// findings and the service's routes. Its diagnostics join the result's, sorted again.
+void fill_backend_facts(ScanResult& result, const std::vector<fs::ProjectFileEntry>& entries,
+                        const std::vector<InputFile>& sources,
+                        const std::vector<facts::ProjectFileText>& project_texts,
+                        const EngineOptions& options) {
+  std::vector<Diagnostic> ignored;  // already reported by the scan
+  const facts::ProjectConfig config = facts::load_project(project_texts, ignored);
+  std::vector<Diagnostic> diagnostics;
+  const std::vector<facts::ProjectFileText> files =
+      facts::read_backend_files(entries, options.max_file_bytes, diagnostics);
+  std::vector<std::string> paths;
+  std::vector<facts::BackendCodeFacts> code;
+  for (const InputFile& f : sources) {
+    paths.push_back(f.rel_path);
+    parse::SourceLimits limits;
+    limits.max_file_bytes = options.max_file_bytes;
+    auto loaded = parse::load_source(f.rel_path, f.abs_path, f.content, limits);
+    if (auto* ok = std::get_if<parse::LoadedSource>(&loaded)) {
+      code.push_back(facts::scan_backend_code(f.rel_path, ok->text(), f.language));
+    }
+  }
+  std::vector<facts::FindingRef> findings;
+  for (const Finding& f : result.findings) {
+    findings.push_back(facts::FindingRef{f.rule_id, FactSource{f.file, f.range.line}});
+  }
+  for (ServiceSummary& service : result.summary.services) {
+    facts::BackendInputs in;
+    in.service_dir = service.dir;
+    in.project = &config;
+    in.files = files;
+    in.source_paths = paths;
+    in.code = code;
+    in.findings = findings;
+    for (std::uint32_t r : service.routes) {
+      const Route& route = result.routes[r];
+      in.routes.push_back(
+          facts::RouteRef{route.method, route.path, FactSource{route.file, route.line}});
+    }
+    service.backend = facts::collect_backend_facts(in, diagnostics);
+  }
+  std::move(diagnostics.begin(), diagnostics.end(), std::back_inserter(result.diagnostics));
+  std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  result.diagnostics.erase(std::unique(result.diagnostics.begin(), result.diagnostics.end(),
+                                       [](const Diagnostic& a, const Diagnostic& b) {
+                                         return a.file == b.file && a.line == b.line &&
+                                                a.column == b.column && a.kind == b.kind &&
+                                                a.message == b.message;
+                                       }),
+                           result.diagnostics.end());
 }
 
 SuppressionContext suppression_context(std::span<const Rule* const> rules,
@@ -494,7 +590,8 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
                               "report it)",
                               e.what())));
             }
-            finished.fetch_add(1, std::memory_order_acq_rel);
+            const std::size_t done = finished.fetch_add(1, std::memory_order_acq_rel) + 1;
+            if (options.progress) options.progress(done, files.size());
           }
         });
   });
@@ -623,12 +720,19 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
     files.push_back(
         InputFile{std::move(s.rel_path), std::move(s.abs_path), s.language, s.size, {}});
   }
+  if (!options.overlay.empty()) apply_overlay(root, options.overlay, discovery, files);
   bool model = options.build_routes;
   for (const Rule* r : rules) model = model || r->meta().needs_model;
-  const auto project = check_project_files(found->project_files, options.max_file_bytes, model,
-                                           found->diagnostics, options.build_summary);
+  const auto project =
+      check_project_files(found->project_files, options.max_file_bytes, model, options.overlay,
+                          found->diagnostics, options.build_summary);
+  std::vector<InputFile> summary_sources;
+  if (options.build_summary) summary_sources = files;  // analyze_files consumes them
   ScanResult result =
       analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
+  if (options.build_summary && result.has_summary) {
+    fill_backend_facts(result, found->project_files, summary_sources, project, options);
+  }
   result.timings.discover_ms = discover_ms;
   result.timings.total_ms += discover_ms;
   return result;

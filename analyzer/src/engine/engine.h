@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -34,6 +35,14 @@ struct EngineOptions {
   // Every registered rule id, for meta/unused-suppression's unknown-id check (a suppression may
   // name a rule that exists but is not running); empty: the ids of the rules given.
   std::vector<std::string> known_rule_ids;
+  // Contents that replace the files on disk, by path relative to the root (`scan --staged`: the
+  // staged content from the git index). nullopt drops the file (staged as deleted). A JS/TS path
+  // discovery did not find is added when it is missing from disk (staged, then deleted from the
+  // working tree) and lies in no always- or default-excluded folder.
+  std::map<std::string, std::optional<std::string>> overlay;
+  // Called after each file with (files done, total), from worker threads in any order: it must
+  // be thread-safe and cheap (the CLI's progress indicator). Not called when empty.
+  std::function<void(std::size_t, std::size_t)> progress;
   // Fill ScanResult::summary, the report's facts (needs build_routes; `scan` also reads the
   // .nvmrc, Dockerfile, ... project files it otherwise skips).
   bool build_summary = false;

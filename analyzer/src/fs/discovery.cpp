@@ -740,6 +740,25 @@ std::optional<Language> language_of(std::string_view path) {
   return std::nullopt;
 }
 
+namespace {
+
+// Per-environment JSON settings (config/production.json, config.development.json): their names
+// tell the report which environments exist.
+bool is_env_config(std::string_view name) {
+  if (!name.ends_with(".json")) return false;
+  if (name.starts_with("config.")) name.remove_prefix(7);
+  const std::string_view stem = name.substr(0, name.find('.'));
+  static constexpr std::string_view kEnvs[] = {
+      "development", "dev", "production", "prod",  "staging", "stage", "test",    "testing",
+      "qa",          "uat", "preprod",    "local", "ci",      "demo",  "sandbox", "e2e"};
+  for (std::string_view env : kEnvs) {
+    if (stem == env) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool is_project_file(std::string_view name) {
   static constexpr std::string_view kExact[] = {
       "package.json",  "jsconfig.json",  "package-lock.json", "npm-shrinkwrap.json",
@@ -753,7 +772,13 @@ bool is_project_file(std::string_view name) {
   return (name.starts_with("tsconfig") && name.ends_with(".json")) ||
          name.starts_with("Dockerfile") ||
          (yaml && (name.starts_with("docker-compose") || name.starts_with("compose"))) ||
-         (name.starts_with("ecosystem.config.") && name.size() > 17);
+         (name.starts_with("ecosystem.config.") && name.size() > 17) ||
+         // Backend facts (#6): Prisma schemas, Prisma migration files (counted, not read), other
+         // YAML (Kubernetes manifests, recognised by content), systemd units, and .env.* files
+         // (listed by name for the environments; never read: they may hold secrets).
+         name.ends_with(".prisma") || name == "migration.sql" || yaml ||
+         (name.ends_with(".service") && name.size() > 8) ||
+         (name.starts_with(".env.") && name.size() > 5) || is_env_config(name);
 }
 
 Expected<DiscoveryResult> discover(const std::filesystem::path& root,
