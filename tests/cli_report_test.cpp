@@ -66,5 +66,22 @@ TEST(CliReport, OddProjectStillReports) {
       << r.out;
 }
 
+// --metrics fills Performance Metrics from an autocannon summary; a malformed one is a usage
+// error (exit 2) named before the scan.
+TEST(CliReport, MetricsFile) {
+  TempDir dir;
+  const auto good = dir.write("ac.json", R"j({"latency": {"p50": 12, "p97_5": 40.5, "p99": 55.25},
+    "requests": {"average": 1834.6}, "throughput": {"average": 1}})j");
+  const auto bad = dir.write("bad.json", "{ \"latency\": ");
+  const std::string ws = app("workspace-services");
+  const auto r = ns("report " + ws + " --metrics " + quote(good.string()));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("autocannon"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("| p50 latency | not measured"), std::string::npos) << r.out;
+  const auto e = ns("report " + ws + " --metrics " + quote(bad.string()) + " 2>&1");
+  EXPECT_EQ(e.exit_code, 2);
+  EXPECT_NE(e.out.find("bad.json"), std::string::npos) << e.out;
+}
+
 }  // namespace
 }  // namespace nodescope::testing

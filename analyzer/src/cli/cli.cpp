@@ -20,6 +20,7 @@
 #include "cli/scope.h"
 #include "engine/baseline.h"
 #include "engine/engine.h"
+#include "facts/backend_facts.h"
 #include "nodescope/reports/reports.h"
 #include "nodescope/rule.h"
 
@@ -117,7 +118,8 @@ struct ScanFlags {
   bool stats = false;
   std::uint64_t max_file_size = 2u << 20;
   std::uint32_t parse_timeout_ms = 10'000;
-  bool summary = false;  // --summary (scan): add the report's `summary` object to JSON
+  bool summary = false;      // --summary (scan): add the report's `summary` object to JSON
+  std::string metrics_file;  // --metrics (report): an autocannon or k6 JSON summary
   // The report's scope (cli/scope.h): --staged, the files after `--`, --changed-since REV.
   bool staged = false;
   bool files_given = false;
@@ -217,6 +219,27 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     }
   }
 
+  // --metrics FILE: read and checked before the scan, like a baseline (a usage error, exit 2).
+  std::optional<PerformanceFacts> metrics;
+  if (!flags.metrics_file.empty()) {
+    std::ifstream f(flags.metrics_file, std::ios::binary);
+    std::ostringstream text;
+    if (f) text << f.rdbuf();
+    if (!f) {
+      err << fmt::format(
+          "nodescope: error: cannot read the metrics '{}': {}; give an autocannon --json or k6 "
+          "--summary-export file\n",
+          flags.metrics_file, std::strerror(errno));
+      return kExitError;
+    }
+    auto parsed = facts::parse_metrics(flags.metrics_file, text.str());
+    if (!parsed) {
+      err << "nodescope: error: " << parsed.error().message << "\n";
+      return kExitError;
+    }
+    metrics = std::move(*parsed);
+  }
+
   std::optional<engine::Baseline> baseline;
   if (!flags.baseline_file.empty()) {
     baseline = load_baseline(flags.baseline_file, err);
@@ -250,6 +273,7 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   // The report needs the model and the summary; every output of this run then carries it.
   options.build_summary = flags.summary || flags.format == "markdown";
   options.build_routes = options.build_summary;
+  options.metrics = std::move(metrics);
   options.overlay = scope->take_overlay();
   Progress progress(err, !flags.quiet && Progress::terminal());
   if (progress.enabled()) {
@@ -443,6 +467,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   report_cmd->add_option("-o,--output", report.output,
                          "Write the report to FILE instead of stdout");
   add_discovery_options(*report_cmd, report);
+  report_cmd->add_option("--metrics", report.metrics_file,
+                         "Fill Performance Metrics from a load test summary (autocannon --json or "
+                         "k6 --summary-export)");
   scan_cmd
       ->add_flag("--staged", scan.staged,
                  "Report only findings in files staged for commit, read from the git index")

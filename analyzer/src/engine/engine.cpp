@@ -494,6 +494,7 @@ void fill_backend_facts(ScanResult& result, const std::vector<fs::ProjectFileEnt
     in.source_paths = paths;
     in.code = code;
     in.findings = findings;
+    in.metrics = options.metrics;
     for (std::uint32_t r : service.routes) {
       const Route& route = result.routes[r];
       in.routes.push_back(

@@ -46,6 +46,8 @@ struct EngineOptions {
   // Fill ScanResult::summary, the report's facts (needs build_routes; `scan` also reads the
   // .nvmrc, Dockerfile, ... project files it otherwise skips).
   bool build_summary = false;
+  // Measured figures for the report's Performance Metrics (`report --metrics FILE`).
+  std::optional<PerformanceFacts> metrics;
 };
 
 // A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged
