@@ -24,6 +24,8 @@ TEST(ReportFacts, HandlerNamesInWords) {
   EXPECT_EQ(facts::words_of_name("parseHTTPRequest"), "Parse http request");
   EXPECT_EQ(facts::words_of_name("(anonymous)"), "");
   EXPECT_EQ(facts::words_of_name("handler"), "");
+  EXPECT_EQ(facts::words_of_name("createUserHandler"), "Create user");
+  EXPECT_EQ(facts::words_of_name("lazySendMagicLinkMw"), "Lazy send magic link");
   EXPECT_EQ(facts::words_of_name(""), "");
 }
 

@@ -724,6 +724,12 @@ std::string words_of_name(std::string_view handler) {
     word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   if (!word.empty()) words.push_back(std::move(word));
+  // "createUserHandler", "lazyCheckoutMw": the suffix names the role, not the purpose.
+  while (words.size() > 1 &&
+         (words.back() == "mw" || words.back() == "middleware" || words.back() == "handler" ||
+          words.back() == "controller" || words.back() == "fn" || words.back() == "cb")) {
+    words.pop_back();
+  }
   if (words.empty()) return {};
   std::string out;
   for (const std::string& w : words) {
