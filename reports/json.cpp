@@ -55,6 +55,27 @@ std::string to_json(const ScanResult& result, const ToolInfo& tool) {
     w.Uint(f.range.end_column);
     key(w, "fingerprint");
     str(w, f.fingerprint);
+    if (!f.flow.empty()) {  // added only when a rule traced one (the shape is a contract)
+      key(w, "flow");
+      w.StartArray();
+      for (const FlowStep& step : f.flow) {
+        w.StartObject();
+        key(w, "file");
+        str(w, step.file);
+        key(w, "line");
+        w.Uint(step.range.line);
+        key(w, "column");
+        w.Uint(step.range.column);
+        key(w, "endLine");
+        w.Uint(step.range.end_line);
+        key(w, "endColumn");
+        w.Uint(step.range.end_column);
+        key(w, "message");
+        str(w, step.message);
+        w.EndObject();
+      }
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndArray();

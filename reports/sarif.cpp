@@ -183,9 +183,46 @@ void write_result(Writer& w, const Finding& f,
   key(w, kFingerprintKey);
   str(w, f.fingerprint);
   w.EndObject();
-  // Extension point: when a Finding carries a traced flow (source -> steps -> sink), it becomes
-  // "codeFlows": [{"threadFlows": [{"locations": [{"location": {physicalLocation, message}}]}]}]
-  // here, one threadFlowLocation per step, in order. No rule traces flows yet, so none is written.
+  // A traced flow (source -> steps -> sink) becomes one codeFlow with one threadFlow whose
+  // locations are the steps, in order.
+  if (!f.flow.empty()) {
+    key(w, "codeFlows");
+    w.StartArray();
+    w.StartObject();
+    key(w, "threadFlows");
+    w.StartArray();
+    w.StartObject();
+    key(w, "locations");
+    w.StartArray();
+    for (const FlowStep& step : f.flow) {
+      w.StartObject();
+      key(w, "location");
+      w.StartObject();
+      key(w, "physicalLocation");
+      w.StartObject();
+      write_artifact_location(w, step.file);
+      key(w, "region");
+      w.StartObject();
+      key(w, "startLine");
+      w.Uint(step.range.line);
+      key(w, "startColumn");
+      w.Uint(step.range.column);
+      key(w, "endLine");
+      w.Uint(step.range.end_line);
+      key(w, "endColumn");
+      w.Uint(step.range.end_column);
+      w.EndObject();
+      w.EndObject();
+      message(w, "message", step.message);
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+    w.EndArray();
+  }
   key(w, "properties");
   w.StartObject();
   key(w, "confidence");

@@ -130,9 +130,8 @@ None yet.
     text = registry.read_text()
     entries = re.findall(r"      &rules::(\w+)\(\),\n", text)
     entries = sorted(set(entries) | {fn})
-    text = re.sub(r"std::array<const Rule\*, \d+> kRules = \{\n(?:      &rules::\w+\(\),\n)+",
-                  f"std::array<const Rule*, {len(entries)}> kRules = {{\n"
-                  + "".join(f"      &rules::{e}(),\n" for e in entries), text)
+    text = re.sub(r"(std::to_array<const Rule\*>\(\{\n)(?:      &rules::\w+\(\),\n)+",
+                  lambda m: m.group(1) + "".join(f"      &rules::{e}(),\n" for e in entries), text)
     registry.write_text(text)
     print(f"created {folder.relative_to(ROOT.parent)}; re-run cmake to pick it up")
     return 0

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <string>
 
 #include "engine/engine.h"
 #include "engine/fingerprint.h"
@@ -188,6 +190,48 @@ TEST(Facts, ImportBindings) {
   EXPECT_EQ(got,
             (std::vector<std::string>{"a=vm#", "b=node:vm#Script", "c=node:vm#c", "d=m#x",
                                       "e=e-mod#default", "f=f-mod#*", "g=g-mod#g0", "h=h-mod#"}));
+}
+
+// Two rules sharing one per-file slot (FileContext::shared, ADR 0004): the first to touch it owns
+// the work; both see the same object; each file gets a fresh slot.
+struct SharedCounter : RuleState {
+  const Rule* owner = nullptr;
+  int nodes = 0;
+};
+class SharedProbe final : public Rule {
+ public:
+  explicit SharedProbe(std::string_view id) { meta_.id = id; }
+  const RuleMeta& meta() const override { return meta_; }
+  void on_node(const SyntaxNode& /*node*/, FileContext& ctx) const override {
+    SharedCounter& c = ctx.shared<SharedCounter>();
+    if (c.owner == nullptr) c.owner = this;
+    if (c.owner == this) ++c.nodes;
+  }
+  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
+    const SharedCounter& c = ctx.shared<SharedCounter>();
+    ctx.report(Range{},
+               std::string(meta_.id) + ":" + std::to_string(c.nodes) +
+                   (c.owner == this ? ":owner" : ":reader"),
+               Confidence::kHigh);
+    return nullptr;
+  }
+
+ private:
+  static constexpr std::array<std::string_view, 1> kKinds = {"call_expression"};
+  RuleMeta meta_{.id = "", .summary = "probe", .cwe = {}, .tags = {}, .node_kinds = kKinds};
+};
+
+TEST(Engine, SharedSlotIsPerFileAndFilledOnce) {
+  SharedProbe first("test/a");
+  SharedProbe second("test/b");
+  const Rule* rules[] = {&first, &second};
+  const ScanResult r =
+      analyze_files({mem("a.js", "f(); g(); h();\n"), mem("b.js", "f();\n")}, rules, {});
+  std::vector<std::string> got;
+  for (const auto& f : r.findings) got.push_back(f.file + " " + f.message);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"a.js test/a:3:owner", "a.js test/b:3:reader",
+                                           "b.js test/a:1:owner", "b.js test/b:1:reader"}));
 }
 
 }  // namespace

@@ -12,6 +12,8 @@
 //                 project, with its package.json / tsconfig.json / lockfile as the project
 //                 configuration); only findings of ID are checked
 //   --app DIR     one multi-file app under fixtures/apps, all rules checked
+// A folder fixture or app with a .nodescope.json at its top is analysed with that configuration
+// (rules off or re-levelled, ignore and test patterns, middleware names), as `nodescope scan` does.
 // Ends with "N passed, M failed".
 #include <algorithm>
 #include <filesystem>
@@ -25,6 +27,7 @@
 
 #include <re2/re2.h>
 
+#include "engine/config.h"
 #include "engine/engine.h"
 #include "facts/project.h"
 #include "fs/discovery.h"
@@ -182,12 +185,25 @@ Fixture load_fixture(const stdfs::path& path, const std::string& name) {
 std::vector<std::string> run_fixture(Fixture fx, const std::string& only_rule, unsigned jobs) {
   std::vector<std::string> failures;
   nodescope::engine::EngineOptions options;
+  // A .nodescope.json at the fixture's top applies as `nodescope scan` would apply it.
+  std::vector<const nodescope::Rule*> rules(nodescope::all_rules().begin(),
+                                            nodescope::all_rules().end());
+  for (const auto& pf : fx.project_files) {
+    if (pf.rel_path != nodescope::engine::kConfigFileName) continue;
+    std::vector<std::string_view> ids;
+    for (const nodescope::Rule* r : nodescope::all_rules()) ids.push_back(r->meta().id);
+    auto config = nodescope::engine::parse_config(pf.text, pf.rel_path, ids);
+    if (!config) return {"fixture configuration: " + config.error().message};
+    rules = nodescope::engine::apply_config(*config, "", nodescope::all_rules(), options, nullptr);
+    const nodescope::fs::PathGlobs ignore(config->ignore, "");
+    std::erase_if(fx.files, [&](const nodescope::engine::InputFile& f) {
+      return ignore.match_file(f.rel_path) == nodescope::fs::IgnoreVerdict::kIgnore;
+    });
+  }
   options.jobs = 1;
-  auto one = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options, {},
-                                              fx.project_files);
+  auto one = nodescope::engine::analyze_files(fx.files, rules, options, {}, fx.project_files);
   options.jobs = jobs;
-  auto many = nodescope::engine::analyze_files(fx.files, nodescope::all_rules(), options, {},
-                                               fx.project_files);
+  auto many = nodescope::engine::analyze_files(fx.files, rules, options, {}, fx.project_files);
   const nodescope::reports::ToolInfo tool{"nodescope", "test"};
   if (nodescope::reports::to_json(one, tool) != nodescope::reports::to_json(many, tool)) {
     failures.push_back("output differs between 1 and " + std::to_string(jobs) + " threads");

@@ -389,5 +389,69 @@ TEST(RouteModel, WrappedHandlersKeepTheirOwnCode) {
   EXPECT_EQ(at(routes[1].handler_code), "async (req,");
   EXPECT_EQ(at(routes[2].handler_code), at(routes[2].handler_site));
 }
+
+// App::trailing: middleware `use`d after an Express app's (or a mounted router's) first route or
+// mount, where error handlers belong; middleware before them and mounts are not in it. And
+// App::opaque_mount: a `use` at a path of a value the model cannot resolve.
+class TrailingProbe final : public Rule {
+ public:
+  const RuleMeta& meta() const override {
+    static const RuleMeta kMeta{.id = "test/trailing-probe",
+                                .summary = "Probe.",
+                                .severity = Severity::kNote,
+                                .confidence = Confidence::kHigh,
+                                .cwe = {},
+                                .tags = {},
+                                .node_kinds = {},
+                                .needs_model = true};
+    return kMeta;
+  }
+  void analyze(ProgramContext& ctx) const override {
+    if (ctx.model() == nullptr) return;
+    for (const App& a : ctx.model()->apps()) {
+      if (a.opaque_mount) ctx.report(a.site, a.framework + " opaque mount", Confidence::kHigh);
+      for (const RouteMiddleware& m : a.trailing) {
+        ctx.report(a.site, a.framework + " trailing " + m.name + " " + m.kind, Confidence::kHigh);
+      }
+    }
+  }
+};
+
+TEST(ModelView, AppTrailingMiddlewareIsWhatRunsAfterTheRoutes) {
+  std::vector<engine::InputFile> inputs = inputs_of({
+      {"app.js",
+       "const express = require('express');\nconst app = express();\n"
+       "app.use(express.json());\n"
+       "app.use('/api', require('./routes'));\n"
+       "app.use((req, res, next) => res.status(404).end());\n"
+       "app.use(function onError(err, req, res, next) { res.status(500).end(); });\n"},
+      {"routes.js",
+       "const r = require('express').Router();\nr.use(auth);\n"
+       "r.get('/a', (req, res) => res.end());\n"
+       "r.use(function routerErrors(err, req, res, next) { next(err); });\n"
+       "function auth(req, res, next) { next(); }\nmodule.exports = r;\n"},
+      {"koa.js",
+       "const Koa = require('koa');\nconst Router = require('@koa/router');\n"
+       "const router = new Router();\nrouter.get('/b', (ctx) => {});\n"
+       "const k = new Koa();\nk.use(router.routes());\nk.use(async (ctx, next) => next());\n"},
+      {"ext.js",
+       "const express = require('express');\nmodule.exports = function (options) {\n"
+       "  const e = express();\n  e.use('/x', options.api);\n"
+       "  e.get('/y', (req, res) => res.end());\n};\n"},
+  });
+  static const TrailingProbe kProbe;
+  static const std::array<const Rule*, 1> kRules = {&kProbe};
+  const ScanResult result = engine::analyze_files(std::move(inputs), kRules, {});
+  std::vector<std::string> out;
+  for (const Finding& f : result.findings) {
+    out.push_back(f.file + ":" + std::to_string(f.range.line) + " " + f.message);
+  }
+  EXPECT_EQ(out, (std::vector<std::string>{
+                     "app.js:2 express trailing (anonymous) other",
+                     "app.js:2 express trailing onError error-handler",
+                     "app.js:2 express trailing routerErrors error-handler",
+                     "ext.js:3 express opaque mount",
+                 }));
+}
 }  // namespace
 }  // namespace nodescope::model

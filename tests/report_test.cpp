@@ -64,7 +64,9 @@ Summary summarise(const std::vector<ProjectFileText>& files, std::vector<std::st
                   std::vector<Diagnostic>& diagnostics) {
   std::vector<Diagnostic> ignored;
   const facts::ProjectConfig config = facts::load_project(files, ignored);
-  std::vector<App> apps = {App{"express", SourceSpan{"src/app.ts", 0, 9, 1}}};
+  std::vector<App> apps(1);
+  apps[0].framework = "express";
+  apps[0].site = SourceSpan{"src/app.ts", 0, 9, 1};
   std::vector<Route> routes;
   std::vector<FrameworkVersion> frameworks;
   facts::SummaryInput in;

@@ -154,5 +154,22 @@ TEST(ReportsCi, EmptyResultInEveryCiFormat) {
             std::string::npos);
 }
 
+// A traced flow (source -> call -> sink): JSON gets an added "flow" array, SARIF a codeFlow with
+// one threadFlowLocation per step; findings without a flow are written as before.
+ScanResult with_flow() {
+  ScanResult r = canned();
+  r.findings[0].flow = {
+      FlowStep{"src/app.js", Range{10, 20, 10, 28, 80, 88}, "req.query.id is request input"},
+      FlowStep{"src/app.js", Range{11, 3, 11, 20, 90, 107}, "passed to buildQuery()"},
+      FlowStep{"src/db.js", Range{4, 10, 4, 40, 30, 60}, "reaches knex.raw()"},
+  };
+  return r;
+}
+
+TEST(ReportsCi, FlowGoldens) {
+  check_golden("flow.sarif", to_sarif(with_flow(), sarif_options()));
+  check_golden("flow.json", to_json(with_flow(), ToolInfo{"nodescope", "9.9.9"}));
+}
+
 }  // namespace
 }  // namespace nodescope::reports

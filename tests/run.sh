@@ -66,6 +66,15 @@ else
   status=1
 fi
 
+# The configuration file's JSON Schema against the example configs, and the loader's verdicts.
+echo "== config schema =="
+if tests/sarif/setup.sh >/dev/null && config_out="$(node tests/config/validate-config.js build/nodescope 2>&1)"; then
+  echo "$config_out" | tail -1
+else
+  echo "${config_out:-config schema setup failed}"
+  status=1
+fi
+
 if [ "$quick" -eq 0 ]; then
   analyzer/tools/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug \
     "-DNODESCOPE_SANITIZE=address;undefined" -DNODESCOPE_COVERAGE=ON -DNODESCOPE_BUILD_BENCH=OFF

@@ -18,10 +18,20 @@ struct SourceSpan {
   bool known() const { return !file.empty(); }
 };
 
+struct RouteMiddleware;  // below; a vector member may name it before it is complete (C++17)
+
 // An application or server instance the model found: the root of a route tree.
 struct App {
   std::string framework;  // express, fastify, koa, hapi, nestjs
   SourceSpan site;        // the creating expression: express(), fastify(), new Koa(), ...
+  // Express: the middleware `use`d on the app, or on a router mounted in it, after that app's or
+  // router's first route or mount, in run order: where error handlers (kind error-handler, a
+  // function of four parameters) and 404 handlers belong. Empty for other frameworks.
+  std::vector<RouteMiddleware> trailing;
+  // Express: the app or a router mounted in it `use`s a name or member the model cannot resolve
+  // (`app.use(options.mountPath, this.api)`, `app.use(options.middleware)`): possibly a sub-app or
+  // router whose routes and error handlers are unknown.
+  bool opaque_mount = false;
 };
 
 struct RouteMiddleware {

@@ -35,6 +35,14 @@ struct Range {
   std::uint32_t end_byte = 0;
 };
 
+// One step of a traced source-to-sink flow: where, and what happens there ("req.query.id is
+// request input", "passed to buildQuery()", "reaches knex.raw()").
+struct FlowStep {
+  std::string file;
+  Range range;
+  std::string message;
+};
+
 struct Finding {
   std::string rule_id;
   Severity severity = Severity::kWarning;
@@ -49,6 +57,8 @@ struct Finding {
   std::uint64_t line_hash = 0;
   // Internal: reported at a byte span (range.start_byte/end_byte); the engine fills the rest.
   bool needs_range = false;
+  // The traced flow from source to sink, in order, when the rule traces one (else empty).
+  std::vector<FlowStep> flow;
 };
 
 // Why a file (or the scan) could not be analysed completely. Kinds are part of the JSON contract.

@@ -72,8 +72,27 @@ class FileContext {
     return static_cast<T&>(*slot);
   }
 
+  // A per-file slot shared by every rule, keyed by type T (ADR 0004): for work several rules
+  // consume, computed once per file (the data-flow summaries of rules/dataflow). Created on first
+  // use, destroyed with the file's context; rules coordinate who fills it (see the ADR).
+  template <class T>
+  T& shared() {
+    std::unique_ptr<RuleState>& slot = shared_slot(shared_key<T>());
+    if (!slot) slot = std::make_unique<T>();
+    return static_cast<T&>(*slot);
+  }
+
  protected:
   virtual std::unique_ptr<RuleState>& state_slot() = 0;
+  // The shared slot for a type key (the address of a per-type static).
+  virtual std::unique_ptr<RuleState>& shared_slot(const void* key) = 0;
+
+ private:
+  template <class T>
+  static const void* shared_key() {
+    static const char kKey = 0;
+    return &kKey;
+  }
 };
 
 // The backend model as rules see it (only for rules whose metadata says `needs_model`).
@@ -90,8 +109,10 @@ class ModelView {
   virtual std::string resolve_module(std::string_view from_path, std::string_view spec) const = 0;
   // Whether some package.json of the project declares `package` (any dependency section).
   virtual bool has_dependency(std::string_view package) const = 0;
-  // Whether a scanned file is a test file (by name: *.test.*, *.spec.*, *.e2e-spec.*; by folder:
-  // test/, tests/, __tests__/, e2e/, spec/; or by importing a test framework or supertest).
+  // Whether a scanned file is a test file: the one answer for every rule. By the configuration
+  // file's "tests" patterns when one matches; else by name (*.test.*, *.spec.*, *.e2e-spec.*), by
+  // folder (test/, tests/, __tests__/, e2e/, spec/, __mocks__/, fixtures/, __fixtures__/) or by
+  // importing a test framework or supertest.
   virtual bool is_test_file(std::string_view path) const = 0;
   // How many HTTP requests the project's tests send (supertest, inject, chai-http, frisby, local
   // axios/fetch/got), matched with a route or not; Route::tested says which routes they reach.
@@ -116,6 +137,13 @@ class ProgramContext {
   virtual void report(const SourceSpan& at, std::string message, Confidence confidence) = 0;
   // The backend model; null unless the rule's metadata says `needs_model`.
   virtual const ModelView* model() const { return nullptr; }
+  // Report at a range with the traced flow from source to sink (steps in order; ranges from facts
+  // recorded during the per-file phase).
+  virtual void report_flow(std::string_view path, const Range& range, std::string message,
+                           Confidence confidence, std::vector<FlowStep> flow) {
+    (void)flow;
+    report(path, range, std::move(message), confidence);
+  }
 };
 
 class Rule {

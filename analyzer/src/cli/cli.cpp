@@ -1,6 +1,7 @@
 // Command-line implementation (see cli.h). Every user-facing error is its own case with a message
 // naming what went wrong, where, and what to do (ast-grep style), and exit code 2.
 #include "cli/cli.h"
+#include "cli/config.h"
 
 #include <unistd.h>
 
@@ -125,6 +126,7 @@ struct ScanFlags {
   bool files_given = false;
   std::vector<std::string> files;
   std::string changed_since;
+  ConfigFlags config;  // --config, --no-config, --rule
 };
 
 // The paths to scan (the current folder when none is given).
@@ -270,6 +272,9 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   options.parse_only = flags.parse_only;
   options.max_file_bytes = flags.max_file_size;
   options.parse_timeout_ms = flags.parse_timeout_ms;
+  fs::DiscoveryOptions discovery = discovery_of(flags);
+  std::vector<const Rule*> rules;
+  if (!configure(flags.config, root, options, discovery, rules, err)) return kExitError;
   // The report needs the model and the summary; every output of this run then carries it.
   options.build_summary = flags.summary || flags.format == "markdown";
   options.build_routes = options.build_summary;
@@ -281,7 +286,7 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
       progress.update(done, total);
     };
   }
-  auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
+  auto result = engine::scan(root, inputs, rules, options, discovery);
   progress.finish();
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
@@ -341,7 +346,10 @@ int run_baseline(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   options.jobs = flags.jobs;
   options.max_file_bytes = flags.max_file_size;
   options.parse_timeout_ms = flags.parse_timeout_ms;
-  auto result = engine::scan(root, inputs, all_rules(), options, discovery_of(flags));
+  fs::DiscoveryOptions discovery = discovery_of(flags);
+  std::vector<const Rule*> rules;
+  if (!configure(flags.config, root, options, discovery, rules, err)) return kExitError;
+  auto result = engine::scan(root, inputs, rules, options, discovery);
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
@@ -364,8 +372,12 @@ int run_routes(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   engine::EngineOptions options;
   options.jobs = flags.jobs;
   options.build_routes = true;
-  auto result =
-      engine::scan(choose_root(inputs), inputs, all_rules(), options, discovery_of(flags));
+  fs::DiscoveryOptions discovery = discovery_of(flags);
+  std::vector<const Rule*> rules;
+  if (!configure(flags.config, choose_root(inputs), options, discovery, rules, err)) {
+    return kExitError;
+  }
+  auto result = engine::scan(choose_root(inputs), inputs, rules, options, discovery);
   if (!result) {
     err << "nodescope: error: " << result.error().message << "\n";
     return kExitError;
@@ -403,6 +415,7 @@ void add_discovery_options(CLI::App& cmd, ScanFlags& flags) {
       ->capture_default_str();
   cmd.add_flag("--no-default-excludes", flags.no_default_excludes,
                "Also scan dist/, build/ and coverage/ folders");
+  add_config_options(cmd, flags.config, true);
 }
 
 }  // namespace
@@ -492,6 +505,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::Range(1u, 1024u));
   routes_cmd->add_flag("--no-default-excludes", routes.no_default_excludes,
                        "Also scan dist/, build/ and coverage/ folders");
+  add_config_options(*routes_cmd, routes.config, false);
 
   ScanFlags base;
   CLI::App* baseline_cmd = app.add_subcommand(

@@ -106,6 +106,12 @@ class FileContextImpl final : public FileContext {
 
  protected:
   std::unique_ptr<RuleState>& state_slot() override { return states_[rule_]; }
+  std::unique_ptr<RuleState>& shared_slot(const void* key) override {
+    for (auto& [k, slot] : shared_) {
+      if (k == key) return slot;
+    }
+    return shared_.emplace_back(key, nullptr).second;
+  }
 
  private:
   const InputFile& file_;
@@ -115,6 +121,8 @@ class FileContextImpl final : public FileContext {
   FileOutcome& out_;
   std::vector<std::unique_ptr<RuleState>> states_;
   std::size_t rule_ = 0;
+  // Per-file slots shared by rules (FileContext::shared), few per file: a linear list.
+  std::vector<std::pair<const void*, std::unique_ptr<RuleState>>> shared_;
 };
 
 Diagnostic file_diagnostic(const std::string& file, std::string_view kind, std::string message,
@@ -199,7 +207,7 @@ void process_file(InputFile& file, const DispatchTable& table, std::span<const R
   const parse::LineIndex lines(text);
   FileContextImpl ctx(file, text, lines, rules, out);
   TSNode first_error{};
-  facts::Extractor extractor(text, lines, out.facts, model, file.rel_path);
+  facts::Extractor extractor(text, lines, out.facts, model, file.rel_path, &options.test_globs);
   walk(parsed.tree.get(), table, file.language, rules, ctx, extractor, first_error);
   out.suppressions = find_suppressions(text, ts_tree_root_node(parsed.tree.get()), lines);
   if (!ts_node_is_null(first_error)) {
@@ -265,6 +273,11 @@ class ProgramContextImpl final : public ProgramContext {
     range.end_byte = at.end_byte;
     report(at.file, range, std::move(message), confidence);
     out_.back().needs_range = true;
+  }
+  void report_flow(std::string_view path, const Range& range, std::string message,
+                   Confidence confidence, std::vector<FlowStep> flow) override {
+    report(path, range, std::move(message), confidence);
+    out_.back().flow = std::move(flow);
   }
   void report(std::string_view path, const Range& range, std::string message,
               Confidence confidence) override {
@@ -348,6 +361,8 @@ std::vector<facts::ProjectFileText> check_project_files(
     const bool lockfile = name == "package-lock.json" || name == "npm-shrinkwrap.json" ||
                           name == "yarn.lock" || name == "pnpm-lock.yaml";
     if (lockfile && !lockfiles) continue;
+    // .nodescope.json is read by the configuration loader (engine/config.h), which names its
+    // problems itself, before the scan starts.
     // The report's facts: version files, Dockerfiles and bun's lockfiles (bun.lockb is binary:
     // its presence is the fact, so it is not read).
     const bool summary_file =
@@ -357,10 +372,7 @@ std::vector<facts::ProjectFileText> check_project_files(
       texts.push_back(facts::ProjectFileText{e.rel_path, std::string()});
       continue;
     }
-    if (name != "package.json" && name != ".nodescope.json" && !tsconfig && !lockfile &&
-        !summary_file) {
-      continue;
-    }
+    if (name != "package.json" && !tsconfig && !lockfile && !summary_file) continue;
     parse::SourceLimits limits;
     // Lockfiles of tens of MB are normal; they are read once, with simdjson or a line scan.
     limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
@@ -700,6 +712,12 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
     std::move(unused.begin(), unused.end(), std::back_inserter(result.findings));
     std::inplace_merge(result.findings.begin(), result.findings.begin() + middle,
                        result.findings.end(), finding_less);
+  }
+  if (!options.severity_overrides.empty()) {
+    for (Finding& f : result.findings) {
+      auto it = options.severity_overrides.find(f.rule_id);
+      if (it != options.severity_overrides.end()) f.severity = it->second;
+    }
   }
   std::sort(diagnostics.begin(), diagnostics.end(), diagnostic_less);
   result.diagnostics = std::move(diagnostics);

@@ -16,6 +16,7 @@
 
 #include "facts/project.h"
 #include "fs/discovery.h"
+#include "fs/path_globs.h"
 #include "nodescope/result.h"
 #include "nodescope/rule.h"
 #include "util/expected.h"
@@ -43,6 +44,13 @@ struct EngineOptions {
   // Called after each file with (files done, total), from worker threads in any order: it must
   // be thread-safe and cheap (the CLI's progress indicator). Not called when empty.
   std::function<void(std::size_t, std::size_t)> progress;
+  // Severity per rule id, replacing the rule's default in every finding (the configuration file's
+  // "rules", then --rule).
+  std::map<std::string, Severity> severity_overrides;
+  // The configuration file's test patterns: a match makes a file a test file (ModelView::
+  // is_test_file, test requests, route coverage), a negated match makes it not one; files no
+  // pattern matches are judged by the built-in names and folders.
+  fs::PathGlobs test_globs;
   // Fill ScanResult::summary, the report's facts (needs build_routes; `scan` also reads the
   // .nvmrc, Dockerfile, ... project files it otherwise skips).
   bool build_summary = false;

@@ -162,9 +162,9 @@ std::span<const std::string_view> extractor_node_kinds(bool model) {
 }
 
 Extractor::Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out,
-                     bool model, std::string_view path)
+                     bool model, std::string_view path, const fs::PathGlobs* test_globs)
     : source_(source), model_(model), lines_(lines), out_(out) {
-  test_path_ = model && is_test_path(path);
+  test_path_ = model && is_test_path(path, test_globs);
   out_.test_file = test_path_;
   out_.values.functions.emplace_back();  // the module scope
   out_.values.functions[0].end_byte = static_cast<std::uint32_t>(source.size());

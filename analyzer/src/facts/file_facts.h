@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "facts/values.h"
+#include "fs/path_globs.h"
 #include "nodescope/facts.h"
 #include "nodescope/syntax.h"
 #include "parse/line_index.h"
@@ -40,8 +41,10 @@ struct FileFacts {
 };
 
 // Whether a path (relative to the scan root) names a test file: *.test.*, *.spec.*, *.e2e-spec.*,
-// or a file under test/, tests/, __tests__/, e2e/ or spec/.
-bool is_test_path(std::string_view path);
+// or a file under test/, tests/, __tests__/, e2e/, spec/, __mocks__/, fixtures/ or __fixtures__/.
+// `globs` (the configuration file's "tests"), when one of them matches, decide instead: a
+// positive match makes it a test file, a negated one (`!pattern`) makes it not one.
+bool is_test_path(std::string_view path, const fs::PathGlobs* globs = nullptr);
 
 // The node kinds the extractor wants to see during the walk: all of them for the model, or the
 // few that module bindings and constant names need (the light mode, when nothing reads the model).
@@ -49,9 +52,10 @@ std::span<const std::string_view> extractor_node_kinds(bool model);
 
 class Extractor {
  public:
-  // `path` (relative to the scan root) tells test files by name and folder.
+  // `path` (relative to the scan root) tells test files by name and folder, and by
+  // `test_globs` (the configuration file's test patterns) when given.
   Extractor(std::string_view source, const parse::LineIndex& lines, FileFacts& out, bool model,
-            std::string_view path = {});
+            std::string_view path = {}, const fs::PathGlobs* test_globs = nullptr);
   // Called by the engine for each node of a subscribed kind, in pre-order.
   void on_node(const SyntaxNode& node);
 

@@ -87,7 +87,11 @@ bool local_host(std::string_view host) {
 
 }  // namespace
 
-bool is_test_path(std::string_view path) {
+bool is_test_path(std::string_view path, const fs::PathGlobs* globs) {
+  if (globs != nullptr && !globs->empty()) {
+    const fs::IgnoreVerdict verdict = globs->match_file(path);
+    if (verdict != fs::IgnoreVerdict::kNone) return verdict == fs::IgnoreVerdict::kIgnore;
+  }
   std::size_t start = 0;
   for (;;) {
     const std::size_t slash = path.find('/', start);
@@ -98,7 +102,7 @@ bool is_test_path(std::string_view path) {
              part.find(".e2e-spec.") != std::string_view::npos;
     }
     if (part == "test" || part == "tests" || part == "__tests__" || part == "e2e" ||
-        part == "spec") {
+        part == "spec" || part == "__mocks__" || part == "fixtures" || part == "__fixtures__") {
       return true;
     }
     start = slash + 1;

@@ -203,6 +203,11 @@ class Walker {
                       std::span<const std::string_view> components);
   bool ignored(const IgnoreChain* chain, std::span<const std::string_view> components,
                bool is_dir) const {
+    if (!options_.ignore_globs.empty() && components.size() > root_prefix_.size() &&
+        options_.ignore_globs.match(components.subspan(root_prefix_.size()), is_dir) ==
+            IgnoreVerdict::kIgnore) {
+      return true;
+    }
     return options_.use_ignore_files &&
            is_ignored(chain, repo_exclude_ ? &*repo_exclude_ : nullptr, components, is_dir);
   }

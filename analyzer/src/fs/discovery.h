@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fs/path_globs.h"
 #include "nodescope/result.h"
 #include "util/expected.h"
 
@@ -21,6 +22,9 @@ struct DiscoveryOptions {
   // Folder names skipped wherever they appear, in addition to .git and node_modules.
   std::vector<std::string> default_excluded_dirs = {"dist", "build", "coverage"};
   bool use_ignore_files = true;  // .gitignore and .nodescopeignore
+  // The configuration file's "ignore" patterns: what they match is left out like an ignored path
+  // (a negated pattern only re-includes what an earlier pattern of the list left out).
+  PathGlobs ignore_globs;
 };
 
 struct SourceEntry {

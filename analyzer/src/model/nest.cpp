@@ -75,9 +75,11 @@ void build_nest_routes(Evaluator& ev, const NestHelpers& helpers, std::vector<Ro
       }
     }
     const facts::Value& site = ev.facts(inst.site.file).at(inst.site.value);
-    apps.push_back(App{
-        "nestjs", SourceSpan{program.files()[inst.site.file].path, site.start_byte, site.end_byte,
-                             ev.facts(inst.site.file).line_of(site.start_byte)}});
+    apps.push_back(App{"nestjs",
+                       SourceSpan{program.files()[inst.site.file].path, site.start_byte,
+                                  site.end_byte, ev.facts(inst.site.file).line_of(site.start_byte)},
+                       {},
+                       false});
     app = static_cast<std::int32_t>(apps.size() - 1);
     break;
   }

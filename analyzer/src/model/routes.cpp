@@ -98,11 +98,34 @@ std::string join(const std::string& a, const std::string& b) {
   return folded;
 }
 
+// The kind the configuration declares for a middleware name, or null. A declared name matches the
+// name as written (`guard.check()`), without its call parentheses (`requireRole` for
+// `requireRole('admin')`), or as the last member (`requireUser` for `auth.requireUser` and
+// `auth.requireUser()`).
+const std::string* declared_kind(std::string_view name,
+                                 const std::map<std::string, std::string>& user_kinds) {
+  if (user_kinds.empty()) return nullptr;
+  std::string_view bare = name;
+  if (bare.ends_with("()")) bare.remove_suffix(2);
+  const std::size_t dot = bare.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? bare : bare.substr(dot + 1);
+  for (std::string_view candidate : {name, bare, last}) {
+    if (candidate.empty()) continue;
+    if (auto it = user_kinds.find(std::string(candidate)); it != user_kinds.end()) {
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
 struct Builder {
   Evaluator& ev;
   std::vector<Route>& out;
   const std::map<std::string, std::string>& user_kinds;
   std::int32_t app = -1;  // the app whose tree is being walked
+  // The walked Express app's App::trailing (null while walking anything else).
+  std::vector<RouteMiddleware>* trailing = nullptr;
+  bool* opaque = nullptr;  // and its App::opaque_mount
 
   SourceSpan span_at(std::uint32_t file, std::uint32_t start, std::uint32_t end) const {
     return SourceSpan{ev.program().files()[file].path, start, end, ev.facts(file).line_of(start)};
@@ -209,7 +232,11 @@ struct Builder {
       }
     }
     m.kind = classify_middleware(package, member, m.name, user_kinds);
-    if (m.kind == "other" && a.kind == AbsKind::kFunction && verifies_token(a)) m.kind = "auth";
+    // A function that verifies a token itself is auth, unless the configuration says otherwise.
+    if (m.kind == "other" && a.kind == AbsKind::kFunction &&
+        declared_kind(m.name, user_kinds) == nullptr && verifies_token(a)) {
+      m.kind = "auth";
+    }
     return m;
   }
 
@@ -504,6 +531,45 @@ struct Builder {
   // ---- Express
   // -----------------------------------------------------------------------------------
 
+  // Middleware `use`d on an instance after its first route or mount (App::trailing).
+  void collect_trailing(std::uint32_t instance, const std::vector<Mount>& mounts) {
+    std::optional<OrderKey> first;
+    for (const Mount& m : mounts) {
+      if (!first || m.key < *first) first = m.key;
+    }
+    for (const Registration& r : ev.instances()[instance].registrations) {
+      if (r.is_route && (!first || r.key < *first)) first = r.key;
+    }
+    if (!first) return;
+    for (std::size_t k = 0; k < ev.instances()[instance].registrations.size(); ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.is_route || r.kind != RegKind::kUse || !(*first < r.key)) continue;
+      std::vector<Loc> middleware;
+      std::vector<std::uint32_t> children;
+      split(r, middleware, children);
+      if (!children.empty()) continue;  // a mount
+      for (const Loc& m : middleware) trailing->push_back(describe(m, r.conditional));
+    }
+  }
+
+  // Whether an instance `use`s a name or member the model cannot resolve (App::opaque_mount).
+  bool opaque_mount(std::uint32_t instance) {
+    for (std::size_t k = 0; k < ev.instances()[instance].registrations.size(); ++k) {
+      const Registration r = ev.instances()[instance].registrations[k];
+      if (r.is_route || r.kind != RegKind::kUse) continue;
+      const std::vector<Loc> items = ev.flatten(r.items);
+      // Without a known path, the first of several items may be the path (`options.mountPath`).
+      for (std::size_t i = !r.has_path && items.size() > 1 ? 1 : 0; i < items.size(); ++i) {
+        // A name or member (`this.api`, `options.app`), not a call: calls are middleware
+        // factories (`cors()`).
+        const facts::ValueKind vk = ev.facts(items[i].file).at(items[i].value).kind;
+        if (vk != facts::ValueKind::kName && vk != facts::ValueKind::kMember) continue;
+        if (ev.deref(ev.eval(items[i])).kind == AbsKind::kUnknown) return true;
+      }
+    }
+    return false;
+  }
+
   void walk(std::uint32_t instance, const std::string& prefix, bool dynamic,
             const std::vector<RouteMiddleware>& inherited, std::set<std::uint32_t>& active) {
     if (active.count(instance) != 0 || active.size() > 32) return;  // mount cycles
@@ -527,7 +593,12 @@ struct Builder {
       finish(route);
       out.push_back(std::move(route));
     }
-    for (const Mount& m : mounts_of(instance)) {
+    const std::vector<Mount> mounts = mounts_of(instance);
+    if (trailing != nullptr && !koa) {
+      collect_trailing(instance, mounts);
+      if (opaque != nullptr && opaque_mount(instance)) *opaque = true;
+    }
+    for (const Mount& m : mounts) {
       std::vector<RouteMiddleware> chain = inherited;
       chain_before(instance, m.key, join("", m.path), chain);
       for (const Loc& loc : m.middleware) chain.push_back(describe(loc, m.conditional));
@@ -543,8 +614,10 @@ std::string classify_middleware(std::string_view package, std::string_view membe
                                 std::string_view name,
                                 const std::map<std::string, std::string>& user_kinds) {
   // Names the project declares (the config file's auth / validation / rate-limit middleware)
-  // win: `requireSession` or `guard.check()` as written.
-  if (auto it = user_kinds.find(std::string(name)); it != user_kinds.end()) return it->second;
+  // win over every heuristic. A declared name matches the name as written (`guard.check()`),
+  // without its call parentheses (`requireRole` for `requireRole('admin')`), or as the last
+  // member (`requireUser` for `auth.requireUser` and `auth.requireUser()`).
+  if (const std::string* declared = declared_kind(name, user_kinds)) return *declared;
   if (!package.empty()) {
     // express and passport export many things: the member decides, else the name patterns below
     // (passport.authenticateJwt is auth, passport.initialize() is not).
@@ -621,9 +694,13 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
   // A root instance becomes an app; its routes point at it.
   auto open_app = [&](const Instance& inst, std::string framework) {
     const facts::Value& site = ev.facts(inst.site.file).at(inst.site.value);
-    apps.push_back(
-        App{std::move(framework), builder.span_at(inst.site.file, site.start_byte, site.end_byte)});
+    apps.push_back(App{std::move(framework),
+                       builder.span_at(inst.site.file, site.start_byte, site.end_byte),
+                       {},
+                       false});
     builder.app = static_cast<std::int32_t>(apps.size() - 1);
+    builder.trailing = apps.back().framework == "express" ? &apps.back().trailing : nullptr;
+    builder.opaque = &apps.back().opaque_mount;
   };
 
   std::set<std::uint32_t> mounted;
@@ -636,6 +713,7 @@ std::vector<Route> build_routes(const Program& program, std::vector<Diagnostic>&
     if (ev.superseded(inst)) continue;
     std::set<std::uint32_t> active;
     builder.app = -1;
+    builder.trailing = nullptr;
     if (inst.kind == InstanceKind::kFastify) {
       if (inst.parent >= 0) continue;
       open_app(inst, "fastify");
