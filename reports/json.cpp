@@ -2,6 +2,7 @@
 // formatting are the library's, never hand-made.
 #include "json_writer.h"
 #include "nodescope/reports/reports.h"
+#include "summary_json.h"
 
 namespace nodescope::reports {
 namespace {
@@ -125,6 +126,12 @@ std::string to_json(const ScanResult& result, const ToolInfo& tool) {
     w.EndObject();
   }
   w.EndObject();
+  if (result.has_summary) {
+    // The report's content (`nodescope report --format json`, `scan --summary`); an added
+    // field, so scans without it keep their exact bytes.
+    key(w, "summary");
+    write_summary_json(w, result);
+  }
   w.EndObject();
   return json::finish(buf);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nodescope/model.h"
+#include "nodescope/summary.h"
 
 namespace nodescope {
 
@@ -118,6 +119,10 @@ struct ScanResult {
   std::vector<FrameworkVersion> frameworks;  // of the routes' frameworks, sorted by name
   ScanStats stats;
   ScanTimings timings;
+  // The report's facts (EngineOptions::build_summary: `nodescope report`, `scan --format
+  // markdown`, `scan --summary`); empty otherwise.
+  bool has_summary = false;
+  Summary summary;
 };
 
 }  // namespace nodescope

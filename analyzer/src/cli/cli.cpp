@@ -21,6 +21,7 @@
 #include "cli/scope.h"
 #include "engine/baseline.h"
 #include "engine/engine.h"
+#include "facts/backend_facts.h"
 #include "nodescope/reports/reports.h"
 #include "nodescope/rule.h"
 
@@ -118,6 +119,8 @@ struct ScanFlags {
   bool stats = false;
   std::uint64_t max_file_size = 2u << 20;
   std::uint32_t parse_timeout_ms = 10'000;
+  bool summary = false;      // --summary (scan): add the report's `summary` object to JSON
+  std::string metrics_file;  // --metrics (report): an autocannon or k6 JSON summary
   // The report's scope (cli/scope.h): --staged, the files after `--`, --changed-since REV.
   bool staged = false;
   bool files_given = false;
@@ -164,6 +167,7 @@ std::optional<engine::Baseline> load_baseline(const std::string& path, std::ostr
 std::string render_scan(const std::string& format, const ScanResult& result,
                         const stdfs::path& root, const ScanFlags& flags, bool to_file) {
   if (format == "json") return reports::to_json(result, tool_info());
+  if (format == "markdown") return reports::to_markdown(result);
   if (format == "sarif") {
     reports::SarifOptions sarif;
     sarif.tool = tool_info();
@@ -217,6 +221,27 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     }
   }
 
+  // --metrics FILE: read and checked before the scan, like a baseline (a usage error, exit 2).
+  std::optional<PerformanceFacts> metrics;
+  if (!flags.metrics_file.empty()) {
+    std::ifstream f(flags.metrics_file, std::ios::binary);
+    std::ostringstream text;
+    if (f) text << f.rdbuf();
+    if (!f) {
+      err << fmt::format(
+          "nodescope: error: cannot read the metrics '{}': {}; give an autocannon --json or k6 "
+          "--summary-export file\n",
+          flags.metrics_file, std::strerror(errno));
+      return kExitError;
+    }
+    auto parsed = facts::parse_metrics(flags.metrics_file, text.str());
+    if (!parsed) {
+      err << "nodescope: error: " << parsed.error().message << "\n";
+      return kExitError;
+    }
+    metrics = std::move(*parsed);
+  }
+
   std::optional<engine::Baseline> baseline;
   if (!flags.baseline_file.empty()) {
     baseline = load_baseline(flags.baseline_file, err);
@@ -250,6 +275,10 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   fs::DiscoveryOptions discovery = discovery_of(flags);
   std::vector<const Rule*> rules;
   if (!configure(flags.config, root, options, discovery, rules, err)) return kExitError;
+  // The report needs the model and the summary; every output of this run then carries it.
+  options.build_summary = flags.summary || flags.format == "markdown";
+  options.build_routes = options.build_summary;
+  options.metrics = std::move(metrics);
   options.overlay = scope->take_overlay();
   Progress progress(err, !flags.quiet && Progress::terminal());
   if (progress.enabled()) {
@@ -411,8 +440,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd
       ->add_option("-f,--format", scan.format,
                    "Output format: text, json, sarif (SARIF 2.1.0), github (Actions annotations), "
-                   "gitlab (Code Quality), junit")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit"}))
+                   "gitlab (Code Quality), junit, markdown (the report, as `nodescope report`)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit", "markdown"}))
       ->capture_default_str();
   scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
   scan_cmd->add_option("--sarif", scan.sarif_file, "Also write SARIF 2.1.0 to FILE");
@@ -435,6 +464,25 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   scan_cmd->add_flag("--stats", scan.stats, "Print timings (to stderr unless the format is text)");
   scan_cmd->add_flag("--parse-only", scan.parse_only,
                      "Read and parse only, run no rules (for benchmarks)");
+  scan_cmd->add_flag("--summary", scan.summary,
+                     "Add the report's `summary` object to the JSON output (builds the model)");
+
+  ScanFlags report;
+  report.format = "markdown";
+  report.fail_on = "none";
+  report.summary = true;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write the NODE.JS BACKEND ANALYSIS report (markdown, or JSON with `summary`)");
+  report_cmd->add_option("paths", report.paths, "Files or folders (default: the current folder)");
+  report_cmd->add_option("-f,--format", report.format, "Output format")
+      ->check(CLI::IsMember({"markdown", "json"}))
+      ->capture_default_str();
+  report_cmd->add_option("-o,--output", report.output,
+                         "Write the report to FILE instead of stdout");
+  add_discovery_options(*report_cmd, report);
+  report_cmd->add_option("--metrics", report.metrics_file,
+                         "Fill Performance Metrics from a load test summary (autocannon --json or "
+                         "k6 --summary-export)");
   scan_cmd
       ->add_flag("--staged", scan.staged,
                  "Report only findings in files staged for commit, read from the git index")
@@ -505,6 +553,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   if (*baseline_cmd) {
     base.paths.insert(base.paths.end(), after_dashes.begin(), after_dashes.end());
     return run_baseline(base, out, err);
+  }
+  // The report is `scan` with the summary, exit code 0 unless something failed.
+  if (*report_cmd) {
+    report.paths.insert(report.paths.end(), after_dashes.begin(), after_dashes.end());
+    return run_scan(report, out, err);
   }
   scan.files = std::move(after_dashes);
   return run_scan(scan, out, err);

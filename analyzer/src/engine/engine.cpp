@@ -8,8 +8,10 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <tuple>
 #include <variant>
@@ -23,8 +25,10 @@
 #include "engine/dispatch.h"
 #include "engine/fingerprint.h"
 #include "engine/suppress.h"
+#include "facts/backend_facts.h"
 #include "facts/file_facts.h"
 #include "facts/json_check.h"
+#include "facts/summary.h"
 #include "model/program.h"
 #include "model/resolve.h"
 #include "model/routes.h"
@@ -347,8 +351,8 @@ void fill_missing_line_hashes(std::vector<Finding>& findings, const std::vector<
 // Also returns the texts of the files module resolution needs (package.json, tsconfig.json).
 std::vector<facts::ProjectFileText> check_project_files(
     const std::vector<fs::ProjectFileEntry>& entries, std::uint64_t max_bytes, bool lockfiles,
-    const std::map<std::string, std::optional<std::string>>& overlay,
-    std::vector<Diagnostic>& out) {
+    const std::map<std::string, std::optional<std::string>>& overlay, std::vector<Diagnostic>& out,
+    bool summary = false) {
   std::vector<facts::ProjectFileText> texts;
   for (const fs::ProjectFileEntry& e : entries) {
     const std::string_view name = std::string_view(e.rel_path).substr(e.rel_path.rfind('/') + 1);
@@ -359,7 +363,16 @@ std::vector<facts::ProjectFileText> check_project_files(
     if (lockfile && !lockfiles) continue;
     // .nodescope.json is read by the configuration loader (engine/config.h), which names its
     // problems itself, before the scan starts.
-    if (name != "package.json" && !tsconfig && !lockfile) continue;
+    // The report's facts: version files, Dockerfiles and bun's lockfiles (bun.lockb is binary:
+    // its presence is the fact, so it is not read).
+    const bool summary_file =
+        summary && (name == ".nvmrc" || name == ".node-version" || name == ".tool-versions" ||
+                    name == "bun.lock" || name.starts_with("Dockerfile"));
+    if (summary && name == "bun.lockb") {
+      texts.push_back(facts::ProjectFileText{e.rel_path, std::string()});
+      continue;
+    }
+    if (name != "package.json" && !tsconfig && !lockfile && !summary_file) continue;
     parse::SourceLimits limits;
     // Lockfiles of tens of MB are normal; they are read once, with simdjson or a line scan.
     limits.max_file_bytes = lockfile ? std::max<std::uint64_t>(max_bytes, 64u << 20) : max_bytes;
@@ -374,7 +387,8 @@ std::vector<facts::ProjectFileText> check_project_files(
     }
     const std::string_view text = std::get<parse::LoadedSource>(loaded).text();
     texts.push_back(facts::ProjectFileText{e.rel_path, std::string(text)});
-    if (tsconfig || lockfile) continue;  // JSONC / not JSON: read where they are used
+    if (tsconfig || lockfile || summary_file)
+      continue;  // JSONC / not JSON: read where they are used
     if (auto err = facts::check_json(text)) {
       out.push_back(file_diagnostic(
           e.rel_path, diag::kMalformedJson,
@@ -385,6 +399,38 @@ std::vector<facts::ProjectFileText> check_project_files(
     }
   }
   return texts;
+}
+
+// The report's facts (facts/summary.h), with source texts read back from disk (or the given
+// content) for route purposes and listen() calls.
+Summary build_summary(const std::vector<InputFile>& files,
+                      const std::vector<facts::ProjectFileText>& project_files,
+                      const facts::ProjectConfig& config, const ScanResult& result,
+                      const std::vector<App>& apps, std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> sources;
+  sources.reserve(files.size());
+  for (const InputFile& f : files) sources.push_back(f.rel_path);
+  facts::SummaryInput in;
+  in.project_files = &project_files;
+  in.sources = &sources;
+  in.routes = &result.routes;
+  in.apps = &apps;
+  in.frameworks = &result.frameworks;
+  in.config = &config;
+  in.text_of = [&files](const std::string& rel) -> std::string {
+    auto it =
+        std::lower_bound(files.begin(), files.end(), rel,
+                         [](const InputFile& f, const std::string& p) { return f.rel_path < p; });
+    if (it == files.end() || it->rel_path != rel) return {};
+    if (it->content) return *it->content;
+    std::ifstream stream(it->abs_path, std::ios::binary);
+    std::ostringstream text;
+    if (stream) text << stream.rdbuf();
+    std::string s = text.str();
+    if (s.starts_with("\xEF\xBB\xBF")) s.erase(0, 3);  // offsets count after a BOM
+    return s;
+  };
+  return facts::build_summary(in, diagnostics);
 }
 
 // `scan --staged`: staged contents replace the working tree's, files staged as deleted leave the
@@ -423,6 +469,60 @@ void apply_overlay(const std::filesystem::path& root,
     return it != overlay.end() && !it->second;
   });
   std::move(added.begin(), added.end(), std::back_inserter(files));
+}
+
+// The data sections of the report (facts/backend_facts.h) for each service of the summary: the
+// backend collector's own code scan (cheap substring filter first), project files, the scan's
+// findings and the service's routes. Its diagnostics join the result's, sorted again.
+void fill_backend_facts(ScanResult& result, const std::vector<fs::ProjectFileEntry>& entries,
+                        const std::vector<InputFile>& sources,
+                        const std::vector<facts::ProjectFileText>& project_texts,
+                        const EngineOptions& options) {
+  std::vector<Diagnostic> ignored;  // already reported by the scan
+  const facts::ProjectConfig config = facts::load_project(project_texts, ignored);
+  std::vector<Diagnostic> diagnostics;
+  const std::vector<facts::ProjectFileText> files =
+      facts::read_backend_files(entries, options.max_file_bytes, diagnostics);
+  std::vector<std::string> paths;
+  std::vector<facts::BackendCodeFacts> code;
+  for (const InputFile& f : sources) {
+    paths.push_back(f.rel_path);
+    parse::SourceLimits limits;
+    limits.max_file_bytes = options.max_file_bytes;
+    auto loaded = parse::load_source(f.rel_path, f.abs_path, f.content, limits);
+    if (auto* ok = std::get_if<parse::LoadedSource>(&loaded)) {
+      code.push_back(facts::scan_backend_code(f.rel_path, ok->text(), f.language));
+    }
+  }
+  std::vector<facts::FindingRef> findings;
+  for (const Finding& f : result.findings) {
+    findings.push_back(facts::FindingRef{f.rule_id, FactSource{f.file, f.range.line}});
+  }
+  for (ServiceSummary& service : result.summary.services) {
+    facts::BackendInputs in;
+    in.service_dir = service.dir;
+    in.project = &config;
+    in.files = files;
+    in.source_paths = paths;
+    in.code = code;
+    in.findings = findings;
+    in.metrics = options.metrics;
+    for (std::uint32_t r : service.routes) {
+      const Route& route = result.routes[r];
+      in.routes.push_back(
+          facts::RouteRef{route.method, route.path, FactSource{route.file, route.line}});
+    }
+    service.backend = facts::collect_backend_facts(in, diagnostics);
+  }
+  std::move(diagnostics.begin(), diagnostics.end(), std::back_inserter(result.diagnostics));
+  std::sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+  result.diagnostics.erase(std::unique(result.diagnostics.begin(), result.diagnostics.end(),
+                                       [](const Diagnostic& a, const Diagnostic& b) {
+                                         return a.file == b.file && a.line == b.line &&
+                                                a.column == b.column && a.kind == b.kind &&
+                                                a.message == b.message;
+                                       }),
+                           result.diagnostics.end());
 }
 
 SuppressionContext suppression_context(std::span<const Rule* const> rules,
@@ -552,6 +652,13 @@ ScanResult analyze_files(std::vector<InputFile> files, std::span<const Rule* con
       std::move(route_diagnostics.begin(), route_diagnostics.end(),
                 std::back_inserter(diagnostics));
     }
+    if (options.build_summary) {
+      result.summary =
+          build_summary(index_files, project_files, program.config(), result, apps, diagnostics);
+      for (const Rule* r : rules) result.summary.rules_run.emplace_back(r->meta().id);
+      std::sort(result.summary.rules_run.begin(), result.summary.rules_run.end());
+      result.has_summary = true;
+    }
   }
   const ModelViewImpl model_view(program, result.routes, apps, result.frameworks);
 
@@ -635,10 +742,16 @@ Expected<ScanResult> scan(const std::filesystem::path& root,
   if (!options.overlay.empty()) apply_overlay(root, options.overlay, discovery, files);
   bool model = options.build_routes;
   for (const Rule* r : rules) model = model || r->meta().needs_model;
-  const auto project = check_project_files(found->project_files, options.max_file_bytes, model,
-                                           options.overlay, found->diagnostics);
+  const auto project =
+      check_project_files(found->project_files, options.max_file_bytes, model, options.overlay,
+                          found->diagnostics, options.build_summary);
+  std::vector<InputFile> summary_sources;
+  if (options.build_summary) summary_sources = files;  // analyze_files consumes them
   ScanResult result =
       analyze_files(std::move(files), rules, options, std::move(found->diagnostics), project);
+  if (options.build_summary && result.has_summary) {
+    fill_backend_facts(result, found->project_files, summary_sources, project, options);
+  }
   result.timings.discover_ms = discover_ms;
   result.timings.total_ms += discover_ms;
   return result;

@@ -51,6 +51,11 @@ struct EngineOptions {
   // is_test_file, test requests, route coverage), a negated match makes it not one; files no
   // pattern matches are judged by the built-in names and folders.
   fs::PathGlobs test_globs;
+  // Fill ScanResult::summary, the report's facts (needs build_routes; `scan` also reads the
+  // .nvmrc, Dockerfile, ... project files it otherwise skips).
+  bool build_summary = false;
+  // Measured figures for the report's Performance Metrics (`report --metrics FILE`).
+  std::optional<PerformanceFacts> metrics;
 };
 
 // A file to analyse. `content`, when set, is used instead of reading `abs_path` (tests, staged

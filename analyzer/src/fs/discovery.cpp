@@ -768,7 +768,8 @@ bool is_project_file(std::string_view name) {
   static constexpr std::string_view kExact[] = {
       "package.json",  "jsconfig.json",  "package-lock.json", "npm-shrinkwrap.json",
       "yarn.lock",     "pnpm-lock.yaml", "bun.lock",          ".nvmrc",
-      ".node-version", ".tool-versions", "Procfile",          ".nodescope.json"};
+      ".node-version", ".tool-versions", "Procfile",          ".nodescope.json",
+      "bun.lockb"};
   for (std::string_view exact : kExact) {
     if (name == exact) return true;
   }

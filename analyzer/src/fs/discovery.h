@@ -55,7 +55,8 @@ std::optional<Language> language_of(std::string_view path);
 // package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock, .nvmrc,
 // .node-version, .tool-versions, Dockerfile*, docker-compose*.yml/.yaml, compose*.yml/.yaml,
 // Procfile, ecosystem.config.*, .nodescope.json; for the backend facts also *.prisma,
-// migration.sql, every *.yml/*.yaml, *.service and .env.* (by name only).
+// migration.sql, every *.yml/*.yaml, *.service and .env.* (by name only);
+// bun.lockb (its presence: bun).
 bool is_project_file(std::string_view file_name);
 
 // Walks `inputs` (files or folders; each absolute or relative to the current directory) and

@@ -22,6 +22,13 @@ struct ToolInfo {
 // printed with two-space indent and a final newline. Byte-identical for identical results.
 std::string to_json(const ScanResult& result, const ToolInfo& tool);
 
+// `nodescope report` / `scan --format markdown`: the NODE.JS BACKEND ANALYSIS report from a
+// result with a summary (EngineOptions::build_summary): header facts, then Architecture
+// Overview, API Design, Database Schema, Performance Metrics, Security Measures, Deployment
+// Strategy and Self-Verification, one set per service. Table cells have pipes escaped. The JSON
+// form is the `summary` object to_json adds when the result has one.
+std::string to_markdown(const ScanResult& result);
+
 struct TextOptions {
   bool color = false;
   bool show_timings = false;  // append the timing line (not deterministic; text output only)
