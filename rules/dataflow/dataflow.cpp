@@ -2046,15 +2046,6 @@ bool Joiner::route_accept(const Route& route, const Summary& fn, Accept& out,
   return true;
 }
 
-void analyze_routes(ProgramContext& ctx, const Joiner::Select& select, std::string_view noun,
-                    bool with_prefix) {
-  RouteRule rule;
-  rule.select = select;
-  rule.noun = noun;
-  rule.with_prefix = with_prefix;
-  analyze_routes(ctx, rule);
-}
-
 void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
   const Joiner::Select& select = rule.select;
   const ModelView* model = ctx.model();

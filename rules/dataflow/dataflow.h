@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nodescope/rule.h"
@@ -205,14 +206,10 @@ class Joiner {
 // by `select`; one finding per sink (the first route in table order names it, others counted).
 // `noun` names the sink family in messages ("SQL query"). Findings where a schema validation runs
 // on the route or in the handler get low confidence, others high (medium through a helper).
-// `with_prefix`: containment checks (`startsWith`, `includes('..')`) sanitise too (paths, URLs).
-void analyze_routes(ProgramContext& ctx, const Joiner::Select& select, std::string_view noun,
-                    bool with_prefix);
-
-// The same with every knob, for rules that need more.
 struct RouteRule {
   Joiner::Select select;
   std::string_view noun;
+  // Containment checks (`startsWith`, `includes('..')`) sanitise too (paths, URLs).
   bool with_prefix = false;
   // Sinks must be mongoose / MongoDB driver objects (directly, or a project module making one).
   bool mongo_only = false;
@@ -225,5 +222,33 @@ struct RouteRule {
   bool dto_sources = true;
 };
 void analyze_routes(ProgramContext& ctx, const RouteRule& rule);
+
+// What every consumer rule shares: it subscribes to kNodeKinds (its meta says so), feeds the
+// shared walk and keeps the file's summary. A subclass gives only `analyze`.
+class Consumer : public Rule {
+ public:
+  explicit Consumer(const RuleMeta& meta) : meta_(meta) {}
+  const RuleMeta& meta() const final { return meta_; }
+  void on_node(const SyntaxNode& node, FileContext& ctx) const final {
+    dataflow::feed(node, ctx, this);
+  }
+  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const final {
+    return dataflow::end_file(ctx);
+  }
+
+ private:
+  const RuleMeta& meta_;
+};
+
+// A source-to-sink rule whose analyze is analyze_routes with a fixed RouteRule: such a rule is
+// its metadata, its sink filter (`select`) and its message noun.
+class RouteSinkRule final : public Consumer {
+ public:
+  RouteSinkRule(const RuleMeta& meta, RouteRule rule) : Consumer(meta), rule_(std::move(rule)) {}
+  void analyze(ProgramContext& ctx) const override { analyze_routes(ctx, rule_); }
+
+ private:
+  RouteRule rule_;
+};
 
 }  // namespace nodescope::dataflow

@@ -35,15 +35,9 @@ constexpr RuleMeta kMeta{
     .needs_model = true,
 };
 
-class UnvalidatedInput final : public Rule {
+class UnvalidatedInput final : public dataflow::Consumer {
  public:
-  const RuleMeta& meta() const override { return kMeta; }
-  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    dataflow::feed(node, ctx, this);
-  }
-  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
-    return dataflow::end_file(ctx);
-  }
+  UnvalidatedInput() : Consumer(kMeta) {}
   void analyze(ProgramContext& ctx) const override;
 };
 
