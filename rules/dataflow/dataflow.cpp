@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "db_vocabulary.h"
 #include "nodescope/syntax.h"
 #include "rule_util.h"
 
@@ -26,49 +27,14 @@ namespace nodescope::dataflow {
 namespace {
 
 using rules::one_of;
+using rules::db::kDbInjectors;
+using rules::db::kDbPackages;
+using rules::db::kFactories;
 
 // ---- vocabularies ------------------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 33> kDbPackages = {"mongoose",
-                                                          "sequelize",
-                                                          "typeorm",
-                                                          "@prisma/client",
-                                                          "knex",
-                                                          "mongodb",
-                                                          "pg",
-                                                          "pg-promise",
-                                                          "mysql",
-                                                          "mysql2",
-                                                          "mysql2/promise",
-                                                          "sqlite3",
-                                                          "sqlite",
-                                                          "better-sqlite3",
-                                                          "objection",
-                                                          "bookshelf",
-                                                          "@mikro-orm/core",
-                                                          "drizzle-orm",
-                                                          "kysely",
-                                                          "mssql",
-                                                          "oracledb",
-                                                          "tedious",
-                                                          "postgres",
-                                                          "@nestjs/mongoose",
-                                                          "@nestjs/typeorm",
-                                                          "@nestjs/sequelize",
-                                                          "sequelize-typescript",
-                                                          "pg-pool",
-                                                          "mongodb-memory-server",
-                                                          "@mikro-orm/postgresql",
-                                                          "@mikro-orm/mysql",
-                                                          "nano",
-                                                          "@databases/pg"};
-
-// Calls whose result is again a database object (a model, a pool, a collection, a repository).
-constexpr std::array<std::string_view, 18> kFactories = {
-    "model", "define",       "createPool",    "createConnection",    "connect",
-    "db",    "collection",   "getRepository", "getCustomRepository", "getMongoRepository",
-    "Pool",  "Client",       "getConnection", "getTreeRepository",   "withRepository",
-    "knex",  "createClient", "initialize"};
+// Beside the shared driver and ORM packages (db_vocabulary.h): ones only this engine binds.
+constexpr std::array<std::string_view, 2> kMoreDbPackages = {"tedious", "mongodb-memory-server"};
 
 // Methods that query or write through a database object.
 constexpr std::array<std::string_view, 62> kDbMethods = {"find",
@@ -221,10 +187,6 @@ constexpr std::array<std::string_view, 13> kDbFieldTypes = {
     "Repository", "Model",        "MongoRepository", "TreeRepository", "EntityManager",
     "DataSource", "PrismaClient", "PrismaService",   "Knex",           "Pool",
     "Sequelize",  "Db",           "Collection"};
-constexpr std::array<std::string_view, 7> kDbInjectors = {
-    "InjectModel",         "InjectRepository", "InjectConnection", "InjectKnex",
-    "InjectEntityManager", "InjectDataSource", "InjectPool"};
-
 bool starts_with_word(std::string_view name, std::string_view prefix) {
   return name.size() >= prefix.size() && name.substr(0, prefix.size()) == prefix;
 }
@@ -238,7 +200,7 @@ bool is_checker_name(std::string_view name) {
 }
 
 bool is_db_package(std::string_view module) {
-  if (one_of(module, kDbPackages)) return true;
+  if (one_of(module, kDbPackages) || one_of(module, kMoreDbPackages)) return true;
   return starts_with_word(module, "@mikro-orm/") || starts_with_word(module, "drizzle-orm/");
 }
 
