@@ -1,9 +1,12 @@
-// Small helpers that several rules share: set membership and string-literal contents. Pure
-// functions of their arguments; rules keep their own judgement logic.
+// Small helpers that several rules share: set membership, string-literal contents, object-literal
+// properties and short excerpts for messages. Pure functions of their arguments; rules keep their
+// own judgement logic.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "nodescope/rule.h"
@@ -29,6 +32,48 @@ inline std::string_view string_value(const SyntaxNode& s, FileContext& ctx) {
   if (!s.is("string")) return {};
   const std::string_view t = ctx.text(s);
   return t.size() >= 2 ? t.substr(1, t.size() - 2) : std::string_view{};
+}
+
+// A property of an object literal by key, or a null node: a `key: value` pair (identifier or
+// string key) or a shorthand `key`; with `methods`, a method `key() {...}` too.
+inline SyntaxNode object_property(const SyntaxNode& object, std::string_view key, FileContext& ctx,
+                                  bool methods = false) {
+  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
+    const SyntaxNode c = object.named_child(i);
+    if (c.is("pair")) {
+      const SyntaxNode k = c.field("key");
+      const std::string_view name =
+          k.is("string") ? string_value(k, ctx) : (k.is("property_identifier") ? ctx.text(k) : "");
+      if (name == key) return c;
+    } else if (c.is("shorthand_property_identifier") && ctx.text(c) == key) {
+      return c;
+    } else if (methods && c.is("method_definition") && ctx.text(c.field("name")) == key) {
+      return c;
+    }
+  }
+  return {};
+}
+
+// Whether an object literal spreads another object (`{...defaults, a: 1}`): its keys are unknown.
+inline bool has_spread(const SyntaxNode& object) {
+  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
+    if (object.named_child(i).is("spread_element")) return true;
+  }
+  return false;
+}
+
+// Source text for a message: line breaks and tabs as spaces, cut after 40 characters ("...").
+inline std::string one_line_excerpt(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    out.push_back(c);
+    if (out.size() >= 40) {
+      out += "...";
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace nodescope::rules

@@ -62,29 +62,6 @@ bool mentions(const SyntaxNode& n, std::string_view name, FileContext& ctx, int 
   return false;
 }
 
-// A property of an object literal by key, or a null node.
-SyntaxNode property(const SyntaxNode& object, std::string_view key, FileContext& ctx) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    const SyntaxNode c = object.named_child(i);
-    if (c.is("pair")) {
-      const SyntaxNode k = c.field("key");
-      const std::string_view name =
-          k.is("string") ? string_value(k, ctx) : (k.is("property_identifier") ? ctx.text(k) : "");
-      if (name == key) return c;
-    } else if (c.is("shorthand_property_identifier") && ctx.text(c) == key) {
-      return c;
-    }
-  }
-  return {};
-}
-
-bool has_spread(const SyntaxNode& object) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    if (object.named_child(i).is("spread_element")) return true;
-  }
-  return false;
-}
-
 bool is_none(std::string_view s) { return s == "none" || s == "None" || s == "NONE"; }
 
 struct Decode {
@@ -208,7 +185,7 @@ class JwtMisuse final : public Rule {
     }
     if (!options.is_null()) {
       if (has_spread(options)) return;
-      const SyntaxNode algs = property(options, "algorithms", ctx);
+      const SyntaxNode algs = object_property(options, "algorithms", ctx);
       if (!algs.is_null()) {
         const SyntaxNode v = algs.is("pair") ? algs.field("value").unwrapped() : SyntaxNode();
         if (v.is("array")) {
@@ -246,7 +223,7 @@ class JwtMisuse final : public Rule {
     }
     if (!options.is_null()) {
       if (has_spread(options)) return;
-      const SyntaxNode alg = property(options, "algorithm", ctx);
+      const SyntaxNode alg = object_property(options, "algorithm", ctx);
       if (alg.is("pair") && is_none(string_value(alg.field("value").unwrapped(), ctx))) {
         ctx.report(ctx.range(alg),
                    "jwt.sign() with algorithm `none` issues unsigned tokens that anyone can "
@@ -254,10 +231,11 @@ class JwtMisuse final : public Rule {
                    Confidence::kHigh);
         return;
       }
-      if (!property(options, "expiresIn", ctx).is_null()) return;
+      if (!object_property(options, "expiresIn", ctx).is_null()) return;
     }
     // A payload that is not an object literal may carry `exp`; a string payload cannot expire.
-    if (!payload.is("object") || has_spread(payload) || !property(payload, "exp", ctx).is_null()) {
+    if (!payload.is("object") || has_spread(payload) ||
+        !object_property(payload, "exp", ctx).is_null()) {
       return;
     }
     ctx.report(ctx.range(node),
@@ -271,7 +249,7 @@ class JwtMisuse final : public Rule {
     if (args.is_null() || args.named_child_count() < 1) return;
     const SyntaxNode options = args.named_child(0).unwrapped();
     if (!options.is("object") || has_spread(options)) return;
-    const SyntaxNode algs = property(options, "algorithms", ctx);
+    const SyntaxNode algs = object_property(options, "algorithms", ctx);
     if (algs.is_null()) {
       ctx.report(ctx.range(node),
                  "express-jwt without `algorithms` accepts whatever algorithm the token names "
