@@ -1829,6 +1829,31 @@ bool Joiner::sink_holds(const std::string& file, const SinkHit& s) const {
   return s.spec.empty() || db_module(file, s.spec);
 }
 
+namespace {
+
+// The accept of a callee that receives `passed` (the caller's sources) through its parameter
+// `arg`: a callee source counts when a passed source, extended by its path, does.
+Joiner::Accept through_param(const Joiner::Accept& accept, const std::vector<Source>& passed,
+                             std::uint8_t arg) {
+  return [&accept, &passed, arg](const Source& s, std::string& text) {
+    if (s.param != arg) return false;
+    for (const Source& p : passed) {
+      Source joined{p.param, s.path.empty()   ? p.path
+                             : p.path.empty() ? s.path
+                                              : p.path + "." + s.path};
+      if (accept(joined, text)) return true;
+    }
+    return false;
+  };
+}
+
+// A called project function as messages name it.
+std::string call_name(const Summary& callee) {
+  return callee.name.empty() ? "a helper" : callee.name + "()";
+}
+
+}  // namespace
+
 void Joiner::collect(const std::string& file, const Summary& fn, const Accept& accept, int depth,
                      const std::string& via, std::vector<Hit>& out) const {
   if (fn.validates || depth > 2 || out.size() > 64) return;
@@ -1852,19 +1877,8 @@ void Joiner::collect(const std::string& file, const Summary& fn, const Accept& a
     if (passed.empty()) continue;
     const auto [path, callee] = target(file, e);
     if (callee == nullptr || callee == &fn) continue;
-    const std::uint8_t arg = e.arg;
-    const Accept inner = [&](const Source& s, std::string& text) {
-      if (s.param != arg) return false;
-      for (const Source& p : passed) {
-        Source joined{p.param, s.path.empty()   ? p.path
-                               : p.path.empty() ? s.path
-                                                : p.path + "." + s.path};
-        if (accept(joined, text)) return true;
-      }
-      return false;
-    };
-    collect(path, *callee, inner, depth + 1,
-            via.empty() ? (callee->name.empty() ? "a helper" : callee->name + "()") : via, out);
+    const Accept inner = through_param(accept, passed, e.arg);
+    collect(path, *callee, inner, depth + 1, via.empty() ? call_name(*callee) : via, out);
   }
 }
 
@@ -1901,23 +1915,11 @@ void Joiner::collect_selected(const std::string& file, const Summary& fn, const 
     if (passed.empty()) continue;
     const auto [path, callee] = target(file, e, true);
     if (callee == nullptr || callee == &fn) continue;
-    const std::uint8_t arg = e.arg;
-    const Accept inner = [&](const Source& s, std::string& text) {
-      if (s.param != arg) return false;
-      for (const Source& p : passed) {
-        Source joined{p.param, s.path.empty()   ? p.path
-                               : p.path.empty() ? s.path
-                                                : p.path + "." + s.path};
-        if (accept(joined, text)) return true;
-      }
-      return false;
-    };
+    const Accept inner = through_param(accept, passed, e.arg);
     std::vector<FlowStep> next = trail;
-    next.push_back(FlowStep{
-        file, e.range, "passed to " + (callee->name.empty() ? "a helper" : callee->name + "()")});
+    next.push_back(FlowStep{file, e.range, "passed to " + call_name(*callee)});
     collect_selected(path, *callee, inner, select, with_prefix, mongo_only, depth + 1,
-                     via.empty() ? (callee->name.empty() ? "a helper" : callee->name + "()") : via,
-                     validates, out, std::move(next));
+                     via.empty() ? call_name(*callee) : via, validates, out, std::move(next));
   }
 }
 
