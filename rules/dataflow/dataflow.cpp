@@ -2010,19 +2010,35 @@ bool Joiner::route_accept(const Route& route, const Summary& fn, Accept& out,
   return true;
 }
 
+HitGroups::Group* HitGroups::add(Hit&& h, const std::string& route) {
+  auto key = std::make_pair(h.file, h.range.start_byte);
+  auto it = groups_.find(key);
+  if (it != groups_.end()) {
+    if (it->second.route != route) ++it->second.others;
+    return nullptr;
+  }
+  order_.push_back(key);
+  return &groups_.emplace(std::move(key), Group{std::move(h), route, 0, false}).first->second;
+}
+
+std::vector<const HitGroups::Group*> HitGroups::in_order() const {
+  std::vector<const Group*> out;
+  out.reserve(order_.size());
+  for (const auto& key : order_) out.push_back(&groups_.at(key));
+  return out;
+}
+
+std::string other_routes(int others) {
+  if (others <= 0) return "";
+  return " (and " + std::to_string(others) + " other route" + (others > 1 ? "s" : "") + ")";
+}
+
 void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
   const Joiner::Select& select = rule.select;
   const ModelView* model = ctx.model();
   if (model == nullptr || ctx.facts().empty()) return;
   const Joiner joiner(ctx, *model);
-  struct Group {
-    Hit hit;
-    std::string route;
-    bool validated = false;
-    int others = 0;
-  };
-  std::map<std::pair<std::string, std::uint32_t>, Group> groups;
-  std::vector<std::pair<std::string, std::uint32_t>> order;
+  HitGroups groups;
   for (const Route& route : model->routes()) {
     if (!route.handler_code.known()) continue;
     const Summary* fn = joiner.at(route.handler_code.file, route.handler_code.start_byte);
@@ -2046,36 +2062,29 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
                             rule.mongo_only, 0, "", false, hits);
     const std::string route_name = route.method + " " + route.path;
     for (Hit& h : hits) {
-      const auto key = std::make_pair(h.file, h.range.start_byte);
-      auto it = groups.find(key);
-      if (it == groups.end()) {
-        order.push_back(key);
-        h.steps.insert(h.steps.begin(),
-                       FlowStep{route.handler_code.file, fn->params_range,
-                                h.source + " is request input of the handler of " + route_name});
-        bool validated = route.validated || h.validates;
-        for (const std::string& d : dtos) {
-          if (h.source.compare(0, d.size(), d) == 0 &&
-              (h.source.size() == d.size() || h.source[d.size()] == '.')) {
-            validated = true;
-          }
+      HitGroups::Group* g = groups.add(std::move(h), route_name);
+      if (g == nullptr) continue;
+      Hit& first = g->hit;
+      first.steps.insert(
+          first.steps.begin(),
+          FlowStep{route.handler_code.file, fn->params_range,
+                   first.source + " is request input of the handler of " + route_name});
+      bool validated = route.validated || first.validates;
+      for (const std::string& d : dtos) {
+        if (first.source.compare(0, d.size(), d) == 0 &&
+            (first.source.size() == d.size() || first.source[d.size()] == '.')) {
+          validated = true;
         }
-        groups.emplace(key, Group{std::move(h), route_name, validated, 0});
-      } else if (it->second.route != route_name) {
-        ++it->second.others;
       }
+      g->validated = validated;
     }
   }
-  for (const auto& key : order) {
-    const Group& g = groups.at(key);
+  for (const HitGroups::Group* group : groups.in_order()) {
+    const HitGroups::Group& g = *group;
     std::string message =
         g.hit.source + " reaches the " + std::string(rule.noun) + " of " + g.hit.sink;
     if (!g.hit.via.empty()) message += " through " + g.hit.via;
-    message += " on " + g.route;
-    if (g.others > 0) {
-      message +=
-          " (and " + std::to_string(g.others) + " other route" + (g.others > 1 ? "s" : "") + ")";
-    }
+    message += " on " + g.route + other_routes(g.others);
     if (g.validated)
       message += "; the route validates input, but nothing here constrains this value";
     const Confidence confidence = g.validated         ? Confidence::kLow

@@ -158,6 +158,30 @@ struct Hit {
   std::vector<FlowStep> steps;  // collect_selected only: calls on the way, then the sink
 };
 
+// One finding per sink: the first route (in table order) whose join reaches a sink names it;
+// later routes reaching the same sink are only counted.
+class HitGroups {
+ public:
+  struct Group {
+    Hit hit;
+    std::string route;  // "POST /users"
+    int others = 0;     // other routes that reach the same sink
+    bool validated = false;
+  };
+  // `h`, reached from `route`: its new group when its sink is new (for the caller to complete),
+  // else null.
+  Group* add(Hit&& h, const std::string& route);
+  // The groups, in the order their sinks were first reached.
+  std::vector<const Group*> in_order() const;
+
+ private:
+  std::map<std::pair<std::string, std::uint32_t>, Group> groups_;
+  std::vector<std::pair<std::string, std::uint32_t>> order_;
+};
+
+// How a message counts the other routes of a group: " (and 2 other routes)", or "" for none.
+std::string other_routes(int others);
+
 class Joiner {
  public:
   Joiner(ProgramContext& ctx, const ModelView& model);
@@ -214,9 +238,9 @@ struct RouteRule {
   // Sinks must be mongoose / MongoDB driver objects (directly, or a project module making one).
   bool mongo_only = false;
   // Whether a source (as named in messages: "req.query.email") counts on this route; null: all.
-  std::function<bool(const Route&, const std::string&)> source_ok;
+  std::function<bool(const Route&, const std::string&)> source_ok = nullptr;
   // Whether the route as a whole is sanitised for this rule; null: none is.
-  std::function<bool(const Route&)> route_safe;
+  std::function<bool(const Route&)> route_safe = nullptr;
   // Nest parameters typed with a class-validator DTO count as sources at low confidence (a DTO
   // checks types and formats, not what a SQL string or a path may contain).
   bool dto_sources = true;
