@@ -6,9 +6,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "nodescope/model.h"
 #include "nodescope/rule.h"
 #include "nodescope/syntax.h"
 
@@ -60,6 +65,44 @@ inline bool has_spread(const SyntaxNode& object) {
     if (object.named_child(i).is("spread_element")) return true;
   }
   return false;
+}
+
+// The innermost function around a node, as its start byte + 1 (0 = module scope): a key that
+// tells apart the functions of a file.
+inline std::uint32_t enclosing_function(const SyntaxNode& node) {
+  static constexpr std::array<std::string_view, 6> kFunctionKinds = {
+      "function_declaration",
+      "function_expression",
+      "arrow_function",
+      "method_definition",
+      "function",
+      "generator_function_declaration"};
+  for (SyntaxNode p = node.parent(); !p.is_null(); p = p.parent()) {
+    if (one_of(p.kind(), kFunctionKinds)) return p.start_byte() + 1;
+  }
+  return 0;
+}
+
+// `require('x')` -> "x", else "".
+inline std::string_view require_spec(const SyntaxNode& call, FileContext& ctx) {
+  if (!call.is("call_expression")) return {};
+  const SyntaxNode fn = call.field("function");
+  if (!fn.is("identifier") || ctx.text(fn) != "require") return {};
+  const SyntaxNode args = call.field("arguments");
+  if (args.is_null() || args.named_child_count() != 1) return {};
+  return string_value(args.named_child(0), ctx);
+}
+
+// For each app (an index into ModelView::apps()), the first app created at the same site: apps
+// made at one place (a factory called for each sub-app) count as one there.
+inline std::vector<std::size_t> app_sites(std::span<const App> apps) {
+  std::vector<std::size_t> site_of(apps.size());
+  std::map<std::pair<std::string, std::uint32_t>, std::size_t> first_app;
+  for (std::size_t a = 0; a < apps.size(); ++a) {
+    site_of[a] =
+        first_app.try_emplace({apps[a].site.file, apps[a].site.start_byte}, a).first->second;
+  }
+  return site_of;
 }
 
 // Source text for a message: line breaks and tabs as spaces, cut after 40 characters ("...").

@@ -35,21 +35,6 @@ constexpr RuleMeta kMeta{
     .node_kinds = kKinds,
 };
 
-constexpr std::array<std::string_view, 6> kFunctionKinds = {"function_declaration",
-                                                            "function_expression",
-                                                            "arrow_function",
-                                                            "method_definition",
-                                                            "function",
-                                                            "generator_function_declaration"};
-
-// The innermost function around a node: its start byte (0 = module scope).
-std::uint32_t enclosing_function(const SyntaxNode& node) {
-  for (SyntaxNode p = node.parent(); !p.is_null(); p = p.parent()) {
-    if (one_of(p.kind(), kFunctionKinds)) return p.start_byte() + 1;
-  }
-  return 0;
-}
-
 // Every identifier in a subtree equal to `name` (depth-limited).
 bool mentions(const SyntaxNode& n, std::string_view name, FileContext& ctx, int depth = 0) {
   if (n.is_null() || depth > 8) return false;

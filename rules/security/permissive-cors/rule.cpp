@@ -37,20 +37,6 @@ constexpr RuleMeta kMeta{
 
 constexpr std::array<std::string_view, 4> kCorsPackages = {"cors", "@koa/cors", "kcors",
                                                            "@fastify/cors"};
-constexpr std::array<std::string_view, 6> kFunctionKinds = {"function_declaration",
-                                                            "function_expression",
-                                                            "arrow_function",
-                                                            "method_definition",
-                                                            "function",
-                                                            "generator_function_declaration"};
-
-std::uint32_t enclosing_function(const SyntaxNode& node) {
-  for (SyntaxNode p = node.parent(); !p.is_null(); p = p.parent()) {
-    if (one_of(p.kind(), kFunctionKinds)) return p.start_byte() + 1;
-  }
-  return 0;
-}
-
 bool is_function(const SyntaxNode& n) {
   return n.is("arrow_function") || n.is("function_expression") || n.is("function") ||
          n.is("method_definition");
