@@ -57,15 +57,6 @@ inline bool maybe_project(std::string_view spec) {
          spec.find('/') != std::string_view::npos;
 }
 
-inline std::string require_spec(const SyntaxNode& call, FileContext& ctx) {
-  if (!call.is("call_expression")) return {};
-  const SyntaxNode fn = call.field("function");
-  if (!fn.is("identifier") || ctx.text(fn) != "require") return {};
-  const SyntaxNode args = call.field("arguments");
-  if (args.is_null() || args.named_child_count() != 1) return {};
-  return std::string(string_value(args.named_child(0), ctx));
-}
-
 // The root of a callee chain: `a.b().c` -> a, `this.repo.find` -> this.repo, require('x') ->
 // require:x; "" when the chain does not start at a name.
 inline std::string chain_root(SyntaxNode n, FileContext& ctx) {
@@ -79,7 +70,7 @@ inline std::string chain_root(SyntaxNode n, FileContext& ctx) {
       continue;
     }
     if (n.is("call_expression")) {
-      const std::string spec = require_spec(n, ctx);
+      const std::string spec(require_spec(n, ctx));
       if (!spec.empty()) return "require:" + spec;
       n = n.field("function");
       continue;

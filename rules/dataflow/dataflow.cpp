@@ -27,6 +27,7 @@ namespace nodescope::dataflow {
 namespace {
 
 using rules::one_of;
+using rules::require_spec;
 using rules::db::kDbInjectors;
 using rules::db::kDbPackages;
 using rules::db::kFactories;
@@ -317,16 +318,6 @@ std::string string_value(const SyntaxNode& n, FileContext& ctx) {
   return t.size() >= 2 ? std::string(t.substr(1, t.size() - 2)) : std::string();
 }
 
-// `require('x')` -> "x", else "".
-std::string require_spec(const SyntaxNode& call, FileContext& ctx) {
-  if (!call.is("call_expression")) return {};
-  const SyntaxNode fn = call.field("function");
-  if (!fn.is("identifier") || ctx.text(fn) != "require") return {};
-  const SyntaxNode args = call.field("arguments");
-  if (args.is_null() || args.named_child_count() != 1) return {};
-  return string_value(args.named_child(0), ctx);
-}
-
 // The decorator's name: @Body() -> Body, @Entity -> Entity, @x.Y() -> Y.
 std::string decorator_name(const SyntaxNode& deco, FileContext& ctx) {
   SyntaxNode e = deco.named_child_count() > 0 ? deco.named_child(0) : SyntaxNode();
@@ -355,7 +346,7 @@ std::string chain_root(SyntaxNode n, FileContext& ctx, int& links) {
       continue;
     }
     if (n.is("call_expression")) {
-      const std::string spec = require_spec(n, ctx);
+      const std::string spec(require_spec(n, ctx));
       if (!spec.empty()) return "require:" + spec;
       n = n.field("function");
       ++links;
@@ -1052,7 +1043,7 @@ void note_call(const SyntaxNode& node, bool is_new, FileContext& ctx) {
   const SyntaxNode fn = node.field("function");
   if (fn.is("identifier")) {
     if (ctx.text(fn) == "require") {
-      const std::string spec = require_spec(node, ctx);
+      const std::string spec(require_spec(node, ctx));
       if (is_project_spec(spec) && st.required.size() < 256) st.required.push_back(spec);
     } else if (ctx.text(fn) == "knex" || ctx.text(fn) == "getRepository") {
       st.factory_roots.emplace_back(ctx.text(fn));
@@ -1075,7 +1066,7 @@ void note_decl(const SyntaxNode& node, FileContext& ctx) {
     value = value.named_child(0).unwrapped();
   }
   Decl d;
-  const std::string spec = require_spec(value, ctx);
+  const std::string spec(require_spec(value, ctx));
   if (!spec.empty()) {
     d.kind = Decl::kRequire;
     d.module = spec;
@@ -1094,7 +1085,7 @@ void note_decl(const SyntaxNode& node, FileContext& ctx) {
       d.method = std::string(ctx.text(fn.field("property")));
       d.root = chain_root(fn.field("object"), ctx, links);
     } else if (fn.is("call_expression")) {
-      const std::string inner = require_spec(fn, ctx);  // require('knex')(config)
+      const std::string inner(require_spec(fn, ctx));  // require('knex')(config)
       if (!inner.empty()) {
         d.kind = Decl::kRequire;
         d.module = inner;
