@@ -1,6 +1,7 @@
 // Small helpers that several rules share: set membership, string-literal contents, object-literal
-// properties and short excerpts for messages. Pure functions of their arguments; rules keep their
-// own judgement logic.
+// properties, `require('x')` specifiers, the enclosing function, apps grouped by creation site and
+// short excerpts for messages. Pure functions of their arguments; rules keep their own judgement
+// logic.
 #pragma once
 
 #include <array>
