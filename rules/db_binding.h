@@ -14,73 +14,38 @@
 #include <unordered_map>
 #include <vector>
 
+#include "db_vocabulary.h"
 #include "nodescope/rule.h"
 #include "nodescope/syntax.h"
 #include "rule_util.h"
 
 namespace nodescope::rules::db {
 
-inline constexpr std::array<std::string_view, 40> kDbPackages = {"mongoose",
-                                                                 "sequelize",
-                                                                 "typeorm",
-                                                                 "@prisma/client",
-                                                                 "knex",
-                                                                 "mongodb",
-                                                                 "pg",
-                                                                 "pg-promise",
-                                                                 "mysql",
-                                                                 "mysql2",
-                                                                 "mysql2/promise",
-                                                                 "sqlite3",
-                                                                 "sqlite",
-                                                                 "better-sqlite3",
-                                                                 "objection",
-                                                                 "bookshelf",
-                                                                 "@mikro-orm/core",
-                                                                 "drizzle-orm",
-                                                                 "kysely",
-                                                                 "mssql",
-                                                                 "oracledb",
-                                                                 "postgres",
-                                                                 "@nestjs/mongoose",
-                                                                 "@nestjs/typeorm",
-                                                                 "@nestjs/sequelize",
-                                                                 "sequelize-typescript",
-                                                                 "pg-pool",
-                                                                 "nano",
-                                                                 "@databases/pg",
-                                                                 "redis",
-                                                                 "ioredis",
-                                                                 "@mikro-orm/postgresql",
-                                                                 "@mikro-orm/mysql",
-                                                                 "cassandra-driver",
-                                                                 "@elastic/elasticsearch",
-                                                                 "dynamoose",
-                                                                 "@aws-sdk/lib-dynamodb",
-                                                                 "firebase-admin",
-                                                                 "@google-cloud/firestore",
-                                                                 "couchbase"};
+// Beside the shared driver and ORM packages (db_vocabulary.h): key-value and cloud stores.
+inline constexpr std::array<std::string_view, 9> kStorePackages = {"redis",
+                                                                   "ioredis",
+                                                                   "cassandra-driver",
+                                                                   "@elastic/elasticsearch",
+                                                                   "dynamoose",
+                                                                   "@aws-sdk/lib-dynamodb",
+                                                                   "firebase-admin",
+                                                                   "@google-cloud/firestore",
+                                                                   "couchbase"};
 
 inline constexpr std::array<std::string_view, 14> kDbTypes = {
     "Repository", "Model",        "MongoRepository", "TreeRepository", "EntityManager",
     "DataSource", "PrismaClient", "PrismaService",   "Knex",           "Pool",
     "Sequelize",  "Db",           "Collection",      "Connection"};
-inline constexpr std::array<std::string_view, 7> kDbInjectors = {
-    "@InjectModel",         "@InjectRepository", "@InjectConnection", "@InjectKnex",
-    "@InjectEntityManager", "@InjectDataSource", "@InjectPool"};
 
-// Calls whose result is again a database object (a model, pool, connection, collection,
-// repository, transaction). Any other call on a database object yields data, not a handle.
-inline constexpr std::array<std::string_view, 22> kFactories = {
-    "model", "define",       "createPool",    "createConnection",    "connect",
-    "db",    "collection",   "getRepository", "getCustomRepository", "getMongoRepository",
-    "Pool",  "Client",       "getConnection", "getTreeRepository",   "withRepository",
-    "knex",  "createClient", "initialize",    "transaction",         "getManager",
-    "table", "getClient"};
+// Calls whose result is again a database object: the shared kFactories (db_vocabulary.h) and
+// transactions, managers, tables, clients. Any other call on a database object yields data, not
+// a handle.
+inline constexpr std::array<std::string_view, 4> kMoreFactories = {"transaction", "getManager",
+                                                                   "table", "getClient"};
 
 inline bool is_db_package(std::string_view module) {
-  return one_of(module, kDbPackages) || module.rfind("@mikro-orm/", 0) == 0 ||
-         module.rfind("drizzle-orm/", 0) == 0;
+  return one_of(module, kDbPackages) || one_of(module, kStorePackages) ||
+         module.rfind("@mikro-orm/", 0) == 0 || module.rfind("drizzle-orm/", 0) == 0;
 }
 inline bool is_kv_package(std::string_view module) {
   return module == "redis" || module == "ioredis";
@@ -90,15 +55,6 @@ inline bool maybe_project(std::string_view spec) {
   if (spec.empty() || spec.rfind("node:", 0) == 0) return false;
   return spec[0] == '.' || spec[0] == '/' || spec[0] == '~' || spec[0] == '#' ||
          spec.find('/') != std::string_view::npos;
-}
-
-inline std::string require_spec(const SyntaxNode& call, FileContext& ctx) {
-  if (!call.is("call_expression")) return {};
-  const SyntaxNode fn = call.field("function");
-  if (!fn.is("identifier") || ctx.text(fn) != "require") return {};
-  const SyntaxNode args = call.field("arguments");
-  if (args.is_null() || args.named_child_count() != 1) return {};
-  return std::string(string_value(args.named_child(0), ctx));
 }
 
 // The root of a callee chain: `a.b().c` -> a, `this.repo.find` -> this.repo, require('x') ->
@@ -114,7 +70,7 @@ inline std::string chain_root(SyntaxNode n, FileContext& ctx) {
       continue;
     }
     if (n.is("call_expression")) {
-      const std::string spec = require_spec(n, ctx);
+      const std::string spec(require_spec(n, ctx));
       if (!spec.empty()) return "require:" + spec;
       n = n.field("function");
       continue;
@@ -216,7 +172,9 @@ struct Binder {
         const SyntaxNode c = p.named_child(j);
         if (c.is("decorator")) {
           const std::string_view t = ctx.text(c);
-          for (std::string_view inj : kDbInjectors) is_db = is_db || t.rfind(inj, 0) == 0;
+          for (std::string_view inj : kDbInjectors) {
+            is_db = is_db || (t.starts_with('@') && t.substr(1).starts_with(inj));
+          }
         } else if (c.is("type_annotation")) {
           std::string_view t = ctx.text(c);
           while (!t.empty() && (t[0] == ':' || t[0] == ' ')) t.remove_prefix(1);
@@ -270,7 +228,10 @@ struct Binder {
             return true;
           }
         }
-        if (!one_of(std::string_view(d.method), kFactories)) return false;
+        if (!one_of(std::string_view(d.method), kFactories) &&
+            !one_of(std::string_view(d.method), kMoreFactories)) {
+          return false;
+        }
         return bound(d.root, ctx, spec, kv, depth + 1);
       }
       case Decl::kNew: {

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "db_vocabulary.h"
 #include "nodescope/syntax.h"
 #include "rule_util.h"
 
@@ -26,49 +27,15 @@ namespace nodescope::dataflow {
 namespace {
 
 using rules::one_of;
+using rules::require_spec;
+using rules::db::kDbInjectors;
+using rules::db::kDbPackages;
+using rules::db::kFactories;
 
 // ---- vocabularies ------------------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 33> kDbPackages = {"mongoose",
-                                                          "sequelize",
-                                                          "typeorm",
-                                                          "@prisma/client",
-                                                          "knex",
-                                                          "mongodb",
-                                                          "pg",
-                                                          "pg-promise",
-                                                          "mysql",
-                                                          "mysql2",
-                                                          "mysql2/promise",
-                                                          "sqlite3",
-                                                          "sqlite",
-                                                          "better-sqlite3",
-                                                          "objection",
-                                                          "bookshelf",
-                                                          "@mikro-orm/core",
-                                                          "drizzle-orm",
-                                                          "kysely",
-                                                          "mssql",
-                                                          "oracledb",
-                                                          "tedious",
-                                                          "postgres",
-                                                          "@nestjs/mongoose",
-                                                          "@nestjs/typeorm",
-                                                          "@nestjs/sequelize",
-                                                          "sequelize-typescript",
-                                                          "pg-pool",
-                                                          "mongodb-memory-server",
-                                                          "@mikro-orm/postgresql",
-                                                          "@mikro-orm/mysql",
-                                                          "nano",
-                                                          "@databases/pg"};
-
-// Calls whose result is again a database object (a model, a pool, a collection, a repository).
-constexpr std::array<std::string_view, 18> kFactories = {
-    "model", "define",       "createPool",    "createConnection",    "connect",
-    "db",    "collection",   "getRepository", "getCustomRepository", "getMongoRepository",
-    "Pool",  "Client",       "getConnection", "getTreeRepository",   "withRepository",
-    "knex",  "createClient", "initialize"};
+// Beside the shared driver and ORM packages (db_vocabulary.h): ones only this engine binds.
+constexpr std::array<std::string_view, 2> kMoreDbPackages = {"tedious", "mongodb-memory-server"};
 
 // Methods that query or write through a database object.
 constexpr std::array<std::string_view, 62> kDbMethods = {"find",
@@ -221,10 +188,6 @@ constexpr std::array<std::string_view, 13> kDbFieldTypes = {
     "Repository", "Model",        "MongoRepository", "TreeRepository", "EntityManager",
     "DataSource", "PrismaClient", "PrismaService",   "Knex",           "Pool",
     "Sequelize",  "Db",           "Collection"};
-constexpr std::array<std::string_view, 7> kDbInjectors = {
-    "InjectModel",         "InjectRepository", "InjectConnection", "InjectKnex",
-    "InjectEntityManager", "InjectDataSource", "InjectPool"};
-
 bool starts_with_word(std::string_view name, std::string_view prefix) {
   return name.size() >= prefix.size() && name.substr(0, prefix.size()) == prefix;
 }
@@ -238,7 +201,7 @@ bool is_checker_name(std::string_view name) {
 }
 
 bool is_db_package(std::string_view module) {
-  if (one_of(module, kDbPackages)) return true;
+  if (one_of(module, kDbPackages) || one_of(module, kMoreDbPackages)) return true;
   return starts_with_word(module, "@mikro-orm/") || starts_with_word(module, "drizzle-orm/");
 }
 
@@ -355,16 +318,6 @@ std::string string_value(const SyntaxNode& n, FileContext& ctx) {
   return t.size() >= 2 ? std::string(t.substr(1, t.size() - 2)) : std::string();
 }
 
-// `require('x')` -> "x", else "".
-std::string require_spec(const SyntaxNode& call, FileContext& ctx) {
-  if (!call.is("call_expression")) return {};
-  const SyntaxNode fn = call.field("function");
-  if (!fn.is("identifier") || ctx.text(fn) != "require") return {};
-  const SyntaxNode args = call.field("arguments");
-  if (args.is_null() || args.named_child_count() != 1) return {};
-  return string_value(args.named_child(0), ctx);
-}
-
 // The decorator's name: @Body() -> Body, @Entity -> Entity, @x.Y() -> Y.
 std::string decorator_name(const SyntaxNode& deco, FileContext& ctx) {
   SyntaxNode e = deco.named_child_count() > 0 ? deco.named_child(0) : SyntaxNode();
@@ -393,7 +346,7 @@ std::string chain_root(SyntaxNode n, FileContext& ctx, int& links) {
       continue;
     }
     if (n.is("call_expression")) {
-      const std::string spec = require_spec(n, ctx);
+      const std::string spec(require_spec(n, ctx));
       if (!spec.empty()) return "require:" + spec;
       n = n.field("function");
       ++links;
@@ -1090,7 +1043,7 @@ void note_call(const SyntaxNode& node, bool is_new, FileContext& ctx) {
   const SyntaxNode fn = node.field("function");
   if (fn.is("identifier")) {
     if (ctx.text(fn) == "require") {
-      const std::string spec = require_spec(node, ctx);
+      const std::string spec(require_spec(node, ctx));
       if (is_project_spec(spec) && st.required.size() < 256) st.required.push_back(spec);
     } else if (ctx.text(fn) == "knex" || ctx.text(fn) == "getRepository") {
       st.factory_roots.emplace_back(ctx.text(fn));
@@ -1113,7 +1066,7 @@ void note_decl(const SyntaxNode& node, FileContext& ctx) {
     value = value.named_child(0).unwrapped();
   }
   Decl d;
-  const std::string spec = require_spec(value, ctx);
+  const std::string spec(require_spec(value, ctx));
   if (!spec.empty()) {
     d.kind = Decl::kRequire;
     d.module = spec;
@@ -1132,7 +1085,7 @@ void note_decl(const SyntaxNode& node, FileContext& ctx) {
       d.method = std::string(ctx.text(fn.field("property")));
       d.root = chain_root(fn.field("object"), ctx, links);
     } else if (fn.is("call_expression")) {
-      const std::string inner = require_spec(fn, ctx);  // require('knex')(config)
+      const std::string inner(require_spec(fn, ctx));  // require('knex')(config)
       if (!inner.empty()) {
         d.kind = Decl::kRequire;
         d.module = inner;
@@ -1867,6 +1820,31 @@ bool Joiner::sink_holds(const std::string& file, const SinkHit& s) const {
   return s.spec.empty() || db_module(file, s.spec);
 }
 
+namespace {
+
+// The accept of a callee that receives `passed` (the caller's sources) through its parameter
+// `arg`: a callee source counts when a passed source, extended by its path, does.
+Joiner::Accept through_param(const Joiner::Accept& accept, const std::vector<Source>& passed,
+                             std::uint8_t arg) {
+  return [&accept, &passed, arg](const Source& s, std::string& text) {
+    if (s.param != arg) return false;
+    for (const Source& p : passed) {
+      Source joined{p.param, s.path.empty()   ? p.path
+                             : p.path.empty() ? s.path
+                                              : p.path + "." + s.path};
+      if (accept(joined, text)) return true;
+    }
+    return false;
+  };
+}
+
+// A called project function as messages name it.
+std::string call_name(const Summary& callee) {
+  return callee.name.empty() ? "a helper" : callee.name + "()";
+}
+
+}  // namespace
+
 void Joiner::collect(const std::string& file, const Summary& fn, const Accept& accept, int depth,
                      const std::string& via, std::vector<Hit>& out) const {
   if (fn.validates || depth > 2 || out.size() > 64) return;
@@ -1890,19 +1868,8 @@ void Joiner::collect(const std::string& file, const Summary& fn, const Accept& a
     if (passed.empty()) continue;
     const auto [path, callee] = target(file, e);
     if (callee == nullptr || callee == &fn) continue;
-    const std::uint8_t arg = e.arg;
-    const Accept inner = [&](const Source& s, std::string& text) {
-      if (s.param != arg) return false;
-      for (const Source& p : passed) {
-        Source joined{p.param, s.path.empty()   ? p.path
-                               : p.path.empty() ? s.path
-                                                : p.path + "." + s.path};
-        if (accept(joined, text)) return true;
-      }
-      return false;
-    };
-    collect(path, *callee, inner, depth + 1,
-            via.empty() ? (callee->name.empty() ? "a helper" : callee->name + "()") : via, out);
+    const Accept inner = through_param(accept, passed, e.arg);
+    collect(path, *callee, inner, depth + 1, via.empty() ? call_name(*callee) : via, out);
   }
 }
 
@@ -1939,23 +1906,11 @@ void Joiner::collect_selected(const std::string& file, const Summary& fn, const 
     if (passed.empty()) continue;
     const auto [path, callee] = target(file, e, true);
     if (callee == nullptr || callee == &fn) continue;
-    const std::uint8_t arg = e.arg;
-    const Accept inner = [&](const Source& s, std::string& text) {
-      if (s.param != arg) return false;
-      for (const Source& p : passed) {
-        Source joined{p.param, s.path.empty()   ? p.path
-                               : p.path.empty() ? s.path
-                                                : p.path + "." + s.path};
-        if (accept(joined, text)) return true;
-      }
-      return false;
-    };
+    const Accept inner = through_param(accept, passed, e.arg);
     std::vector<FlowStep> next = trail;
-    next.push_back(FlowStep{
-        file, e.range, "passed to " + (callee->name.empty() ? "a helper" : callee->name + "()")});
+    next.push_back(FlowStep{file, e.range, "passed to " + call_name(*callee)});
     collect_selected(path, *callee, inner, select, with_prefix, mongo_only, depth + 1,
-                     via.empty() ? (callee->name.empty() ? "a helper" : callee->name + "()") : via,
-                     validates, out, std::move(next));
+                     via.empty() ? call_name(*callee) : via, validates, out, std::move(next));
   }
 }
 
@@ -2046,13 +2001,27 @@ bool Joiner::route_accept(const Route& route, const Summary& fn, Accept& out,
   return true;
 }
 
-void analyze_routes(ProgramContext& ctx, const Joiner::Select& select, std::string_view noun,
-                    bool with_prefix) {
-  RouteRule rule;
-  rule.select = select;
-  rule.noun = noun;
-  rule.with_prefix = with_prefix;
-  analyze_routes(ctx, rule);
+HitGroups::Group* HitGroups::add(Hit&& h, const std::string& route) {
+  auto key = std::make_pair(h.file, h.range.start_byte);
+  auto it = groups_.find(key);
+  if (it != groups_.end()) {
+    if (it->second.route != route) ++it->second.others;
+    return nullptr;
+  }
+  order_.push_back(key);
+  return &groups_.emplace(std::move(key), Group{std::move(h), route, 0, false}).first->second;
+}
+
+std::vector<const HitGroups::Group*> HitGroups::in_order() const {
+  std::vector<const Group*> out;
+  out.reserve(order_.size());
+  for (const auto& key : order_) out.push_back(&groups_.at(key));
+  return out;
+}
+
+std::string other_routes(int others) {
+  if (others <= 0) return "";
+  return " (and " + std::to_string(others) + " other route" + (others > 1 ? "s" : "") + ")";
 }
 
 void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
@@ -2060,14 +2029,7 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
   const ModelView* model = ctx.model();
   if (model == nullptr || ctx.facts().empty()) return;
   const Joiner joiner(ctx, *model);
-  struct Group {
-    Hit hit;
-    std::string route;
-    bool validated = false;
-    int others = 0;
-  };
-  std::map<std::pair<std::string, std::uint32_t>, Group> groups;
-  std::vector<std::pair<std::string, std::uint32_t>> order;
+  HitGroups groups;
   for (const Route& route : model->routes()) {
     if (!route.handler_code.known()) continue;
     const Summary* fn = joiner.at(route.handler_code.file, route.handler_code.start_byte);
@@ -2091,36 +2053,29 @@ void analyze_routes(ProgramContext& ctx, const RouteRule& rule) {
                             rule.mongo_only, 0, "", false, hits);
     const std::string route_name = route.method + " " + route.path;
     for (Hit& h : hits) {
-      const auto key = std::make_pair(h.file, h.range.start_byte);
-      auto it = groups.find(key);
-      if (it == groups.end()) {
-        order.push_back(key);
-        h.steps.insert(h.steps.begin(),
-                       FlowStep{route.handler_code.file, fn->params_range,
-                                h.source + " is request input of the handler of " + route_name});
-        bool validated = route.validated || h.validates;
-        for (const std::string& d : dtos) {
-          if (h.source.compare(0, d.size(), d) == 0 &&
-              (h.source.size() == d.size() || h.source[d.size()] == '.')) {
-            validated = true;
-          }
+      HitGroups::Group* g = groups.add(std::move(h), route_name);
+      if (g == nullptr) continue;
+      Hit& first = g->hit;
+      first.steps.insert(
+          first.steps.begin(),
+          FlowStep{route.handler_code.file, fn->params_range,
+                   first.source + " is request input of the handler of " + route_name});
+      bool validated = route.validated || first.validates;
+      for (const std::string& d : dtos) {
+        if (first.source.compare(0, d.size(), d) == 0 &&
+            (first.source.size() == d.size() || first.source[d.size()] == '.')) {
+          validated = true;
         }
-        groups.emplace(key, Group{std::move(h), route_name, validated, 0});
-      } else if (it->second.route != route_name) {
-        ++it->second.others;
       }
+      g->validated = validated;
     }
   }
-  for (const auto& key : order) {
-    const Group& g = groups.at(key);
+  for (const HitGroups::Group* group : groups.in_order()) {
+    const HitGroups::Group& g = *group;
     std::string message =
         g.hit.source + " reaches the " + std::string(rule.noun) + " of " + g.hit.sink;
     if (!g.hit.via.empty()) message += " through " + g.hit.via;
-    message += " on " + g.route;
-    if (g.others > 0) {
-      message +=
-          " (and " + std::to_string(g.others) + " other route" + (g.others > 1 ? "s" : "") + ")";
-    }
+    message += " on " + g.route + other_routes(g.others);
     if (g.validated)
       message += "; the route validates input, but nothing here constrains this value";
     const Confidence confidence = g.validated         ? Confidence::kLow

@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "nodescope/rule.h"
@@ -157,6 +158,30 @@ struct Hit {
   std::vector<FlowStep> steps;  // collect_selected only: calls on the way, then the sink
 };
 
+// One finding per sink: the first route (in table order) whose join reaches a sink names it;
+// later routes reaching the same sink are only counted.
+class HitGroups {
+ public:
+  struct Group {
+    Hit hit;
+    std::string route;  // "POST /users"
+    int others = 0;     // other routes that reach the same sink
+    bool validated = false;
+  };
+  // `h`, reached from `route`: its new group when its sink is new (for the caller to complete),
+  // else null.
+  Group* add(Hit&& h, const std::string& route);
+  // The groups, in the order their sinks were first reached.
+  std::vector<const Group*> in_order() const;
+
+ private:
+  std::map<std::pair<std::string, std::uint32_t>, Group> groups_;
+  std::vector<std::pair<std::string, std::uint32_t>> order_;
+};
+
+// How a message counts the other routes of a group: " (and 2 other routes)", or "" for none.
+std::string other_routes(int others);
+
 class Joiner {
  public:
   Joiner(ProgramContext& ctx, const ModelView& model);
@@ -205,25 +230,49 @@ class Joiner {
 // by `select`; one finding per sink (the first route in table order names it, others counted).
 // `noun` names the sink family in messages ("SQL query"). Findings where a schema validation runs
 // on the route or in the handler get low confidence, others high (medium through a helper).
-// `with_prefix`: containment checks (`startsWith`, `includes('..')`) sanitise too (paths, URLs).
-void analyze_routes(ProgramContext& ctx, const Joiner::Select& select, std::string_view noun,
-                    bool with_prefix);
-
-// The same with every knob, for rules that need more.
 struct RouteRule {
   Joiner::Select select;
   std::string_view noun;
+  // Containment checks (`startsWith`, `includes('..')`) sanitise too (paths, URLs).
   bool with_prefix = false;
   // Sinks must be mongoose / MongoDB driver objects (directly, or a project module making one).
   bool mongo_only = false;
   // Whether a source (as named in messages: "req.query.email") counts on this route; null: all.
-  std::function<bool(const Route&, const std::string&)> source_ok;
+  std::function<bool(const Route&, const std::string&)> source_ok = nullptr;
   // Whether the route as a whole is sanitised for this rule; null: none is.
-  std::function<bool(const Route&)> route_safe;
+  std::function<bool(const Route&)> route_safe = nullptr;
   // Nest parameters typed with a class-validator DTO count as sources at low confidence (a DTO
   // checks types and formats, not what a SQL string or a path may contain).
   bool dto_sources = true;
 };
 void analyze_routes(ProgramContext& ctx, const RouteRule& rule);
+
+// What every consumer rule shares: it subscribes to kNodeKinds (its meta says so), feeds the
+// shared walk and keeps the file's summary. A subclass gives only `analyze`.
+class Consumer : public Rule {
+ public:
+  explicit Consumer(const RuleMeta& meta) : meta_(meta) {}
+  const RuleMeta& meta() const final { return meta_; }
+  void on_node(const SyntaxNode& node, FileContext& ctx) const final {
+    dataflow::feed(node, ctx, this);
+  }
+  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const final {
+    return dataflow::end_file(ctx);
+  }
+
+ private:
+  const RuleMeta& meta_;
+};
+
+// A source-to-sink rule whose analyze is analyze_routes with a fixed RouteRule: such a rule is
+// its metadata, its sink filter (`select`) and its message noun.
+class RouteSinkRule final : public Consumer {
+ public:
+  RouteSinkRule(const RuleMeta& meta, RouteRule rule) : Consumer(meta), rule_(std::move(rule)) {}
+  void analyze(ProgramContext& ctx) const override { analyze_routes(ctx, rule_); }
+
+ private:
+  RouteRule rule_;
+};
 
 }  // namespace nodescope::dataflow

@@ -10,7 +10,6 @@
 // whose route paths are mostly not known statically (half or more end in {dynamic}: routes built
 // from data, one of which could be the probe; Ghost's few regex redirects do not count).
 #include <array>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -129,12 +128,7 @@ class MissingHealthCheck final : public Rule {
       if (model->has_dependency(p)) return;
     }
     const auto apps = model->apps();
-    std::vector<std::size_t> site_of(apps.size());
-    std::map<std::pair<std::string, std::uint32_t>, std::size_t> first_app;
-    for (std::size_t a = 0; a < apps.size(); ++a) {
-      site_of[a] =
-          first_app.try_emplace({apps[a].site.file, apps[a].site.start_byte}, a).first->second;
-    }
+    const std::vector<std::size_t> site_of = app_sites(apps);
     std::vector<std::size_t> total(apps.size(), 0);
     std::vector<std::size_t> unknown(apps.size(), 0);
     for (const Route& r : model->routes()) {

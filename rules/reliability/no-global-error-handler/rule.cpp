@@ -13,7 +13,6 @@
 // non-server code (rules/server_code.h), and Express apps that mount, at a path, a value the model
 // cannot resolve (App::opaque_mount: a sub-app whose own error handler may cover the traffic).
 #include <array>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -119,12 +118,7 @@ class NoGlobalErrorHandler final : public Rule {
       handled.nest = handled.nest || f->nest;
     }
     const auto apps = model->apps();
-    std::vector<std::size_t> site_of(apps.size());
-    std::map<std::pair<std::string, std::uint32_t>, std::size_t> first_app;
-    for (std::size_t a = 0; a < apps.size(); ++a) {
-      site_of[a] =
-          first_app.try_emplace({apps[a].site.file, apps[a].site.start_byte}, a).first->second;
-    }
+    const std::vector<std::size_t> site_of = app_sites(apps);
     std::vector<std::size_t> total(apps.size(), 0);
     std::vector<bool> before(apps.size(), false);  // an error handler in front of some route
     std::vector<bool> after(apps.size(), false);   // one after the routes (any app at the site)

@@ -7,7 +7,7 @@
 // when nothing handles rejections. Projects that never listen (libraries, serverless handlers) stay
 // silent.
 #include <array>
-#include <set>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +15,7 @@
 #include "nodescope/syntax.h"
 #include "registry.h"
 #include "rule_util.h"
+#include "server_listen.h"
 
 namespace nodescope::rules {
 namespace {
@@ -38,13 +39,6 @@ constexpr RuleMeta kMeta{
 // Packages that install a process-level unhandledRejection listener when loaded or initialised.
 constexpr std::array<std::string_view, 4> kHandlerPackages = {
     "make-promises-safe", "loud-rejection", "hard-rejection", "@sentry/node"};
-
-struct Listen {
-  Range range;
-  bool direct = false;  // on createServer(...) / express() / fastify() itself
-  bool hapi = false;    // server.start()
-  std::string spec;     // the receiver is imported from this module
-};
 
 struct Facts : RuleFacts {
   bool handled = false;
@@ -101,26 +95,9 @@ class NoUnhandledRejectionHandler final : public Rule {
       ctx.state<State>().facts.creates_server = true;
       return;
     }
-    if (method != "listen" && method != "start") return;
-    const SyntaxNode recv = callee.field("object").unwrapped();
-    Listen l;
-    l.range = ctx.range(node);
-    l.hapi = method == "start";
-    if (recv.is("call_expression")) {
-      if (l.hapi) return;
-      const SyntaxNode f = recv.field("function").unwrapped();
-      const std::string_view ft = ctx.text(f.is("member_expression") ? f.field("property") : f);
-      if (ft != "createServer" && ft != "express" && ft != "fastify" && ft != "Fastify") return;
-      l.direct = true;
-    } else if (recv.is("identifier")) {
-      // server.start(): only on a name that says it is the server (jobs and queues start too).
-      if (l.hapi && ctx.text(recv).find("erver") == std::string_view::npos) return;
-      const ImportBinding* b = ctx.import_of(ctx.text(recv));
-      if (b != nullptr && !b->module.empty() && b->module[0] == '.') l.spec = b->module;
-    } else if (l.hapi || !recv.is("member_expression") || !recv.field("object").is("this")) {
-      return;
+    if (std::optional<Listen> l = listen_call(node, callee, method, ctx)) {
+      ctx.state<State>().facts.listens.push_back(std::move(*l));
     }
-    ctx.state<State>().facts.listens.push_back(std::move(l));
   }
 
   std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
@@ -147,29 +124,14 @@ class NoUnhandledRejectionHandler final : public Rule {
     for (std::string_view p : kHandlerPackages) {
       if (p == "@sentry/node" && model->has_dependency(p)) return;
     }
-    std::set<std::string> app_files;
-    std::set<std::string> hapi_files;
-    for (const App& a : model->apps()) {
-      if (!a.site.known()) continue;
-      app_files.insert(a.site.file);
-      if (a.framework == "hapi") hapi_files.insert(a.site.file);
-    }
+    const ServerFiles servers(*model);
     for (const auto& ff : ctx.facts()) {
       if (model->is_test_file(ff.path)) continue;
       const auto* f = static_cast<const Facts*>(ff.facts);
-      const std::string path(ff.path);
       for (const Listen& l : f->listens) {
-        bool server = false;
-        Confidence confidence = Confidence::kHigh;
-        if (l.hapi) {
-          server = hapi_files.count(path) != 0;
-        } else if (l.direct || f->creates_server || app_files.count(path) != 0) {
-          server = true;
-        } else if (!l.spec.empty()) {
-          server = app_files.count(model->resolve_module(ff.path, l.spec)) != 0;
-          confidence = Confidence::kMedium;
-        }
-        if (!server) continue;
+        bool imported = false;
+        if (!servers.starts_server(ff.path, l, f->creates_server, imported)) continue;
+        Confidence confidence = imported ? Confidence::kMedium : Confidence::kHigh;
         if (uncaught) confidence = Confidence::kLow;
         ctx.report(ff.path, l.range,
                    std::string("the server starts here (") + (l.hapi ? "start()" : "listen()") +

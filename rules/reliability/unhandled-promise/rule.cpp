@@ -180,16 +180,6 @@ bool is_async_function_value(const SyntaxNode& v) {
   return (u.is("arrow_function") || u.is("function_expression") || u.is("function")) && is_async(u);
 }
 
-// `require('x')` -> "x", else "".
-std::string_view require_spec(const SyntaxNode& call, FileContext& ctx) {
-  if (!call.is("call_expression")) return {};
-  const SyntaxNode fn = call.field("function");
-  if (!fn.is("identifier") || ctx.text(fn) != "require") return {};
-  const SyntaxNode args = call.field("arguments");
-  if (args.is_null() || args.named_child_count() != 1) return {};
-  return string_value(args.named_child(0), ctx);
-}
-
 // Whether a declarator's value comes from a module: require(...), require(...).x, import().
 bool is_module_value(const SyntaxNode& value, FileContext& ctx) {
   SyntaxNode v = value.unwrapped();

@@ -54,19 +54,6 @@ struct State : RuleState {
   std::vector<Pending> pending;
 };
 
-std::string shorten(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    out.push_back(c);
-    if (out.size() >= 40) {
-      out += "...";
-      break;
-    }
-  }
-  return out;
-}
-
 // Whether an argument can carry attacker data: not a compile-time constant. Confidence is high
 // when a string is visibly assembled or request data is read, medium for a plain variable.
 bool risky(const SyntaxNode& arg, Confidence& confidence) {
@@ -149,7 +136,7 @@ class CodeInjection final : public Rule {
       Confidence c;
       if (!risky(arg, c)) continue;
       if (p.argument.empty()) {
-        p.argument = shorten(ctx.text(arg));
+        p.argument = one_line_excerpt(ctx.text(arg));
         p.confidence = c;
       }
       if (arg.unwrapped().is("identifier")) {

@@ -263,19 +263,6 @@ struct Literal {
   SyntaxNode node;
 };
 
-std::string shorten(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    out.push_back(c);
-    if (out.size() >= 40) {
-      out += "...";
-      break;
-    }
-  }
-  return out;
-}
-
 // The contents of a string or a template without substitutions.
 bool literal_text(const SyntaxNode& n, FileContext& ctx, std::string& out) {
   if (n.is("string")) {
@@ -312,7 +299,7 @@ Literal literal_of(const SyntaxNode& value, FileContext& ctx) {
     if (left.is_null() || is_constant_expression(left)) return lit;
     lit.found = true;
     lit.fallback = true;
-    lit.fallback_of = shorten(ctx.text(left));
+    lit.fallback_of = one_line_excerpt(ctx.text(left));
     lit.node = right;
   }
   return lit;

@@ -37,33 +37,11 @@ constexpr RuleMeta kMeta{
     .needs_model = true,
 };
 
-SyntaxNode property(const SyntaxNode& object, std::string_view key, FileContext& ctx) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    const SyntaxNode c = object.named_child(i);
-    if (c.is("pair")) {
-      const SyntaxNode k = c.field("key");
-      const std::string_view name =
-          k.is("string") ? string_value(k, ctx) : (k.is("property_identifier") ? ctx.text(k) : "");
-      if (name == key) return c;
-    } else if (c.is("shorthand_property_identifier") && ctx.text(c) == key) {
-      return c;
-    }
-  }
-  return {};
-}
-
-bool has_spread(const SyntaxNode& object) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    if (object.named_child(i).is("spread_element")) return true;
-  }
-  return false;
-}
-
 // A flag's state in an options object.
 enum class Flag { kMissing, kFalse, kSet };
 
 Flag flag(const SyntaxNode& object, std::string_view key, FileContext& ctx, SyntaxNode* at) {
-  const SyntaxNode p = property(object, key, ctx);
+  const SyntaxNode p = object_property(object, key, ctx);
   if (p.is_null()) return Flag::kMissing;
   if (at != nullptr) *at = p;
   if (p.is("pair") && p.field("value").unwrapped().is("false")) return Flag::kFalse;
@@ -288,7 +266,7 @@ class InsecureCookie final : public Rule {
   }
 
   static void default_secret(const SyntaxNode& options, std::string_view what, FileContext& ctx) {
-    const SyntaxNode secret = property(options, "secret", ctx);
+    const SyntaxNode secret = object_property(options, "secret", ctx);
     if (!secret.is("pair")) return;
     const SyntaxNode v = secret.field("value").unwrapped();
     if (!v.is("string") || !is_default_secret(string_value(v, ctx))) return;
@@ -305,7 +283,7 @@ class InsecureCookie final : public Rule {
     if (has_spread(options)) return;
     const std::string what = std::string(module) + "'s cookie";
     default_secret(options, module, ctx);
-    const SyntaxNode cookie = property(options, "cookie", ctx);
+    const SyntaxNode cookie = object_property(options, "cookie", ctx);
     // express-session: httpOnly defaults to true, secure to false. @fastify/session: both true.
     if (cookie.is_null()) {
       if (fastify) return;

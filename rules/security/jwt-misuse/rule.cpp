@@ -35,21 +35,6 @@ constexpr RuleMeta kMeta{
     .node_kinds = kKinds,
 };
 
-constexpr std::array<std::string_view, 6> kFunctionKinds = {"function_declaration",
-                                                            "function_expression",
-                                                            "arrow_function",
-                                                            "method_definition",
-                                                            "function",
-                                                            "generator_function_declaration"};
-
-// The innermost function around a node: its start byte (0 = module scope).
-std::uint32_t enclosing_function(const SyntaxNode& node) {
-  for (SyntaxNode p = node.parent(); !p.is_null(); p = p.parent()) {
-    if (one_of(p.kind(), kFunctionKinds)) return p.start_byte() + 1;
-  }
-  return 0;
-}
-
 // Every identifier in a subtree equal to `name` (depth-limited).
 bool mentions(const SyntaxNode& n, std::string_view name, FileContext& ctx, int depth = 0) {
   if (n.is_null() || depth > 8) return false;
@@ -58,29 +43,6 @@ bool mentions(const SyntaxNode& n, std::string_view name, FileContext& ctx, int 
   }
   for (std::uint32_t i = 0; i < n.named_child_count(); ++i) {
     if (mentions(n.named_child(i), name, ctx, depth + 1)) return true;
-  }
-  return false;
-}
-
-// A property of an object literal by key, or a null node.
-SyntaxNode property(const SyntaxNode& object, std::string_view key, FileContext& ctx) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    const SyntaxNode c = object.named_child(i);
-    if (c.is("pair")) {
-      const SyntaxNode k = c.field("key");
-      const std::string_view name =
-          k.is("string") ? string_value(k, ctx) : (k.is("property_identifier") ? ctx.text(k) : "");
-      if (name == key) return c;
-    } else if (c.is("shorthand_property_identifier") && ctx.text(c) == key) {
-      return c;
-    }
-  }
-  return {};
-}
-
-bool has_spread(const SyntaxNode& object) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    if (object.named_child(i).is("spread_element")) return true;
   }
   return false;
 }
@@ -208,7 +170,7 @@ class JwtMisuse final : public Rule {
     }
     if (!options.is_null()) {
       if (has_spread(options)) return;
-      const SyntaxNode algs = property(options, "algorithms", ctx);
+      const SyntaxNode algs = object_property(options, "algorithms", ctx);
       if (!algs.is_null()) {
         const SyntaxNode v = algs.is("pair") ? algs.field("value").unwrapped() : SyntaxNode();
         if (v.is("array")) {
@@ -246,7 +208,7 @@ class JwtMisuse final : public Rule {
     }
     if (!options.is_null()) {
       if (has_spread(options)) return;
-      const SyntaxNode alg = property(options, "algorithm", ctx);
+      const SyntaxNode alg = object_property(options, "algorithm", ctx);
       if (alg.is("pair") && is_none(string_value(alg.field("value").unwrapped(), ctx))) {
         ctx.report(ctx.range(alg),
                    "jwt.sign() with algorithm `none` issues unsigned tokens that anyone can "
@@ -254,10 +216,11 @@ class JwtMisuse final : public Rule {
                    Confidence::kHigh);
         return;
       }
-      if (!property(options, "expiresIn", ctx).is_null()) return;
+      if (!object_property(options, "expiresIn", ctx).is_null()) return;
     }
     // A payload that is not an object literal may carry `exp`; a string payload cannot expire.
-    if (!payload.is("object") || has_spread(payload) || !property(payload, "exp", ctx).is_null()) {
+    if (!payload.is("object") || has_spread(payload) ||
+        !object_property(payload, "exp", ctx).is_null()) {
       return;
     }
     ctx.report(ctx.range(node),
@@ -271,7 +234,7 @@ class JwtMisuse final : public Rule {
     if (args.is_null() || args.named_child_count() < 1) return;
     const SyntaxNode options = args.named_child(0).unwrapped();
     if (!options.is("object") || has_spread(options)) return;
-    const SyntaxNode algs = property(options, "algorithms", ctx);
+    const SyntaxNode algs = object_property(options, "algorithms", ctx);
     if (algs.is_null()) {
       ctx.report(ctx.range(node),
                  "express-jwt without `algorithms` accepts whatever algorithm the token names "

@@ -7,7 +7,6 @@
 // Per file, the rule only notes where a security-headers package is imported, to say so in the
 // message when it is imported but not in front of the routes.
 #include <array>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -86,12 +85,7 @@ class MissingHelmet final : public Rule {
     // Counted per creation site: apps made at one place (a factory called for each sub-app) are
     // one finding there.
     const auto apps = model->apps();
-    std::vector<std::size_t> site_of(apps.size());
-    std::map<std::pair<std::string, std::uint32_t>, std::size_t> first_app;
-    for (std::size_t a = 0; a < apps.size(); ++a) {
-      site_of[a] =
-          first_app.try_emplace({apps[a].site.file, apps[a].site.start_byte}, a).first->second;
-    }
+    const std::vector<std::size_t> site_of = app_sites(apps);
     std::vector<std::size_t> total(apps.size(), 0);
     std::vector<std::size_t> covered(apps.size(), 0);
     for (const Route& r : model->routes()) {

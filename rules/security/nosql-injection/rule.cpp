@@ -68,15 +68,9 @@ bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
-class NosqlInjection final : public Rule {
+class NosqlInjection final : public dataflow::Consumer {
  public:
-  const RuleMeta& meta() const override { return kMeta; }
-  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    dataflow::feed(node, ctx, this);
-  }
-  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
-    return dataflow::end_file(ctx);
-  }
+  NosqlInjection() : Consumer(kMeta) {}
   void analyze(ProgramContext& ctx) const override {
     const ModelView* model = ctx.model();
     if (model == nullptr) return;

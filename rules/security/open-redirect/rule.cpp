@@ -42,35 +42,20 @@ bool select(const dataflow::SinkHit& s, dataflow::Taint& out) {
   return !out.empty();
 }
 
-class OpenRedirect final : public Rule {
- public:
-  const RuleMeta& meta() const override { return kMeta; }
-  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    dataflow::feed(node, ctx, this);
-  }
-  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
-    return dataflow::end_file(ctx);
-  }
-  void analyze(ProgramContext& ctx) const override {
-    // Headers are left out: a redirect built from the request's own Host or Referer (the
-    // common HTTPS upgrade `https://${req.headers.host}${req.url}`) only sends the requester
-    // where their own request says; it is not a link an attacker can hand to a victim.
-    dataflow::RouteRule rule;
-    rule.select = select;
-    rule.noun = "redirect target";
-    rule.with_prefix = true;
-    rule.source_ok = [](const Route& /*route*/, const std::string& source) {
-      return source.find(".headers") == std::string::npos &&
-             source.find("@Headers()") == std::string::npos;
-    };
-    dataflow::analyze_routes(ctx, rule);
-  }
-};
+// Headers are left out: a redirect built from the request's own Host or Referer (the common HTTPS
+// upgrade `https://${req.headers.host}${req.url}`) only sends the requester where their own
+// request says; it is not a link an attacker can hand to a victim.
+bool source_ok(const Route& /*route*/, const std::string& source) {
+  return source.find(".headers") == std::string::npos &&
+         source.find("@Headers()") == std::string::npos;
+}
 
 }  // namespace
 
 const Rule& security_open_redirect() {
-  static const OpenRedirect kRule;
+  static const dataflow::RouteSinkRule kRule(
+      kMeta,
+      {.select = select, .noun = "redirect target", .with_prefix = true, .source_ok = source_ok});
   return kRule;
 }
 

@@ -45,24 +45,11 @@ bool select(const dataflow::SinkHit& s, dataflow::Taint& out) {
   return false;
 }
 
-class PathTraversal final : public Rule {
- public:
-  const RuleMeta& meta() const override { return kMeta; }
-  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    dataflow::feed(node, ctx, this);
-  }
-  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
-    return dataflow::end_file(ctx);
-  }
-  void analyze(ProgramContext& ctx) const override {
-    dataflow::analyze_routes(ctx, select, "file path", true);
-  }
-};
-
 }  // namespace
 
 const Rule& security_path_traversal() {
-  static const PathTraversal kRule;
+  static const dataflow::RouteSinkRule kRule(
+      kMeta, {.select = select, .noun = "file path", .with_prefix = true});
   return kRule;
 }
 

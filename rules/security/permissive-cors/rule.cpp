@@ -37,44 +37,6 @@ constexpr RuleMeta kMeta{
 
 constexpr std::array<std::string_view, 4> kCorsPackages = {"cors", "@koa/cors", "kcors",
                                                            "@fastify/cors"};
-constexpr std::array<std::string_view, 6> kFunctionKinds = {"function_declaration",
-                                                            "function_expression",
-                                                            "arrow_function",
-                                                            "method_definition",
-                                                            "function",
-                                                            "generator_function_declaration"};
-
-SyntaxNode property(const SyntaxNode& object, std::string_view key, FileContext& ctx) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    const SyntaxNode c = object.named_child(i);
-    if (c.is("pair")) {
-      const SyntaxNode k = c.field("key");
-      const std::string_view name =
-          k.is("string") ? string_value(k, ctx) : (k.is("property_identifier") ? ctx.text(k) : "");
-      if (name == key) return c;
-    } else if (c.is("shorthand_property_identifier") && ctx.text(c) == key) {
-      return c;
-    } else if (c.is("method_definition") && ctx.text(c.field("name")) == key) {
-      return c;
-    }
-  }
-  return {};
-}
-
-bool has_spread(const SyntaxNode& object) {
-  for (std::uint32_t i = 0; i < object.named_child_count(); ++i) {
-    if (object.named_child(i).is("spread_element")) return true;
-  }
-  return false;
-}
-
-std::uint32_t enclosing_function(const SyntaxNode& node) {
-  for (SyntaxNode p = node.parent(); !p.is_null(); p = p.parent()) {
-    if (one_of(p.kind(), kFunctionKinds)) return p.start_byte() + 1;
-  }
-  return 0;
-}
-
 bool is_function(const SyntaxNode& n) {
   return n.is("arrow_function") || n.is("function_expression") || n.is("function") ||
          n.is("method_definition");
@@ -223,7 +185,7 @@ class PermissiveCors final : public Rule {
       if (args.named_child_count() < 2) return;
       const SyntaxNode o = args.named_child(args.named_child_count() - 1).unwrapped();
       if (!o.is("object")) return;
-      const SyntaxNode c = property(o, "cors", ctx);
+      const SyntaxNode c = object_property(o, "cors", ctx, true);
       if (!c.is("pair")) return;
       const SyntaxNode v = c.field("value").unwrapped();
       if (v.is("true")) {
@@ -356,9 +318,9 @@ class PermissiveCors final : public Rule {
   static void options(const SyntaxNode& o, const SyntaxNode& call, std::string_view who,
                       FileContext& ctx) {
     if (has_spread(o)) return;
-    const SyntaxNode cred = property(o, "credentials", ctx);
+    const SyntaxNode cred = object_property(o, "credentials", ctx, true);
     if (!cred.is("pair") || !cred.field("value").unwrapped().is("true")) return;
-    const SyntaxNode origin = property(o, "origin", ctx);
+    const SyntaxNode origin = object_property(o, "origin", ctx, true);
     const std::string w(who);
     if (origin.is_null()) {
       if (who == "cors" || who == "@fastify/cors" || who == "enableCors()") {

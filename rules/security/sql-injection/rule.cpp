@@ -51,24 +51,10 @@ bool select(const dataflow::SinkHit& s, dataflow::Taint& out) {
   return false;
 }
 
-class SqlInjection final : public Rule {
- public:
-  const RuleMeta& meta() const override { return kMeta; }
-  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    dataflow::feed(node, ctx, this);
-  }
-  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
-    return dataflow::end_file(ctx);
-  }
-  void analyze(ProgramContext& ctx) const override {
-    dataflow::analyze_routes(ctx, select, "raw SQL query", false);
-  }
-};
-
 }  // namespace
 
 const Rule& security_sql_injection() {
-  static const SqlInjection kRule;
+  static const dataflow::RouteSinkRule kRule(kMeta, {.select = select, .noun = "raw SQL query"});
   return kRule;
 }
 

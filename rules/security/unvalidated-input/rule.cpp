@@ -5,7 +5,6 @@
 // matched to its handler's summary by byte span; the framework decides which parameter paths are
 // request input; calls into project functions are joined up to two levels deep, across files
 // through `resolve_module`. A function that validates (a schema call) ends the search.
-#include <map>
 #include <string>
 #include <vector>
 
@@ -35,15 +34,9 @@ constexpr RuleMeta kMeta{
     .needs_model = true,
 };
 
-class UnvalidatedInput final : public Rule {
+class UnvalidatedInput final : public dataflow::Consumer {
  public:
-  const RuleMeta& meta() const override { return kMeta; }
-  void on_node(const SyntaxNode& node, FileContext& ctx) const override {
-    dataflow::feed(node, ctx, this);
-  }
-  std::unique_ptr<RuleFacts> end_file(FileContext& ctx) const override {
-    return dataflow::end_file(ctx);
-  }
+  UnvalidatedInput() : Consumer(kMeta) {}
   void analyze(ProgramContext& ctx) const override;
 };
 
@@ -52,14 +45,7 @@ void UnvalidatedInput::analyze(ProgramContext& ctx) const {
   if (model == nullptr || ctx.facts().empty()) return;
   const Joiner joiner(ctx, *model);
 
-  struct Group {
-    Hit hit;
-    std::string route;
-    int others = 0;
-    bool direct = false;
-  };
-  std::map<std::pair<std::string, std::uint32_t>, Group> groups;
-  std::vector<std::pair<std::string, std::uint32_t>> order;
+  dataflow::HitGroups groups;
 
   for (const Route& route : model->routes()) {
     if (route.validated || !route.handler_code.known()) continue;
@@ -70,27 +56,14 @@ void UnvalidatedInput::analyze(ProgramContext& ctx) const {
     std::vector<Hit> hits;
     joiner.collect(route.handler_code.file, *fn, accept, 0, "", hits);
     const std::string route_name = route.method + " " + route.path;
-    for (Hit& h : hits) {
-      const auto key = std::make_pair(h.file, h.range.start_byte);
-      auto it = groups.find(key);
-      if (it == groups.end()) {
-        order.push_back(key);
-        groups.emplace(key, Group{std::move(h), route_name, 0, false});
-      } else if (it->second.route != route_name) {
-        ++it->second.others;
-      }
-    }
+    for (Hit& h : hits) groups.add(std::move(h), route_name);
   }
-  for (const auto& key : order) {
-    const Group& g = groups.at(key);
+  for (const dataflow::HitGroups::Group* group : groups.in_order()) {
+    const dataflow::HitGroups::Group& g = *group;
     std::string message = g.hit.source + " reaches " + g.hit.sink + " (" +
                           std::string(dataflow::describe(g.hit.kind)) + ")";
     if (!g.hit.via.empty()) message += " through " + g.hit.via;
-    message += " with no validation on " + g.route;
-    if (g.others > 0) {
-      message +=
-          " (and " + std::to_string(g.others) + " other route" + (g.others > 1 ? "s" : "") + ")";
-    }
+    message += " with no validation on " + g.route + dataflow::other_routes(g.others);
     ctx.report(g.hit.file, g.hit.range, std::move(message),
                g.hit.via.empty() ? Confidence::kHigh : Confidence::kMedium);
   }
