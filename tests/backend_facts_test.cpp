@@ -560,5 +560,25 @@ TEST(BackendFacts, GoldenSectionsForShopApi) {
   EXPECT_EQ(json_out, json_want.str());
 }
 
+// A lone service whose package.json sits one folder down (an npm tarball's package/, a repo
+// whose backend lives in server/) still reads its dependencies from that manifest.
+TEST(BackendFacts, LoneServiceReadsTheShallowestPackageJson) {
+  BackendInputs in;
+  in.service_dir = "";
+  in.files = {{"package/package.json", R"({"dependencies": {"mysql2": "^3.0.0", "knex": "^3"}})"},
+              {"package/node_modules/x/package.json", R"({"dependencies": {"pg": "^8"}})"}};
+  std::vector<Diagnostic> diags;
+  const BackendFacts f = collect_backend_facts(in, diags);
+  ASSERT_EQ(f.database.databases.size(), 1u);
+  EXPECT_EQ(f.database.databases[0].name, "MySQL");
+  ASSERT_EQ(f.database.orms.size(), 1u);
+  EXPECT_EQ(f.database.orms[0].name, "Knex");
+  // Two manifests at the same depth: neither is the service's, nothing is guessed.
+  in.files = {{"a/package.json", R"({"dependencies": {"mysql2": "^3.0.0"}})"},
+              {"b/package.json", R"({"dependencies": {"pg": "^8"}})"}};
+  const BackendFacts g = collect_backend_facts(in, diags);
+  EXPECT_TRUE(g.database.databases.empty());
+}
+
 }  // namespace
 }  // namespace nodescope::facts

@@ -298,6 +298,34 @@ std::vector<ProjectFileText> read_backend_files(const std::vector<fs::ProjectFil
   return out;
 }
 
+namespace {
+
+// A service with no package.json of its own (an npm tarball's package/, a backend kept in
+// server/): the one manifest nearest below it, outside node_modules; none when two tie.
+const ProjectFileText* shallowest_package_json(const std::vector<const ProjectFileText*>& files,
+                                               const std::string& root) {
+  const ProjectFileText* best = nullptr;
+  std::size_t best_depth = 0;
+  bool tie = false;
+  for (const ProjectFileText* f : files) {
+    const std::string_view path = f->rel_path;
+    if (!(path == "package.json" || path.ends_with("/package.json"))) continue;
+    if (path.find("node_modules/") != std::string_view::npos) continue;
+    const std::string_view rest = path.substr(root.empty() ? 0 : root.size() + 1);
+    const auto depth = static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '/'));
+    if (best == nullptr || depth < best_depth) {
+      best = f;
+      best_depth = depth;
+      tie = false;
+    } else if (depth == best_depth) {
+      tie = true;
+    }
+  }
+  return tie ? nullptr : best;
+}
+
+}  // namespace
+
 BackendFacts collect_backend_facts(const BackendInputs& in, std::vector<Diagnostic>& diagnostics) {
   BackendFacts facts;
   DatabaseFacts& db = facts.database;
@@ -314,6 +342,7 @@ BackendFacts collect_backend_facts(const BackendInputs& in, std::vector<Diagnost
   }
   std::sort(files.begin(), files.end(),
             [](const auto* a, const auto* b) { return a->rel_path < b->rel_path; });
+  if (package_json == nullptr) package_json = shallowest_package_json(files, root);
   const Dependencies deps = read_package_json(package_json, diagnostics);
 
   // Technologies by dependency, then by import in code.
