@@ -15,6 +15,8 @@
 
 #include <re2/re2.h>
 
+#include "nodescope/secret_patterns.h"
+
 #include "nodescope/syntax.h"
 #include "registry.h"
 #include "rule_util.h"
@@ -42,31 +44,6 @@ constexpr RuleMeta kMeta{
     .node_kinds = kKinds,
     .needs_model = true,  // ModelView::is_test_file: tests may hold fake secrets
 };
-
-// Shown in messages; never the secret itself.
-struct Format {
-  std::string_view name;
-  const RE2* re;
-};
-
-const std::vector<Format>& formats() {
-  static const RE2 kAws(R"(\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)");
-  static const RE2 kGithub(R"(\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b)");
-  static const RE2 kSlack(R"(\bxox[abposr]-[0-9A-Za-z-]{10,})");
-  static const RE2 kStripe(R"(\b[sr]k_live_[0-9A-Za-z]{16,})");
-  static const RE2 kGoogle(R"(\bAIza[0-9A-Za-z_-]{35}\b)");
-  static const RE2 kPem(R"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)");
-  static const std::vector<Format> kAll = {
-      {"an AWS access key id", &kAws}, {"a GitHub token", &kGithub},   {"a Slack token", &kSlack},
-      {"a Stripe live key", &kStripe}, {"a Google API key", &kGoogle}, {"a PEM private key", &kPem},
-  };
-  return kAll;
-}
-
-const RE2& jwt_format() {
-  static const RE2 kJwt(R"(^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}$)");
-  return kJwt;
-}
 
 // scheme://user:password@  (the password without '$', '<', '{' so templates and placeholders fail)
 const RE2& db_url() {
@@ -426,9 +403,8 @@ void judge_literal_text(const SyntaxNode& node, FileContext& ctx) {
   const std::string_view t = ctx.text(node);
   if (t.size() < 20) return;
   // One linear pass decides whether any format can match (most strings: no).
-  static const RE2 kAny(R"(AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|k_live_|AIza|-----BEGIN)");
-  const bool maybe_format = RE2::PartialMatch(t, kAny);
-  for (const Format& f : formats()) {
+  const bool maybe_format = RE2::PartialMatch(t, secret_formats_prefilter());
+  for (const SecretFormat& f : secret_formats()) {
     if (!maybe_format) break;
     if (!RE2::PartialMatch(t, *f.re)) continue;
     if (contains_ci(t, "example") || contains_ci(t, "xxxx")) return;
