@@ -76,6 +76,10 @@ std::string to_json(const ScanResult& result, const ToolInfo& tool) {
       }
       w.EndArray();
     }
+    if (!f.explanation.empty()) {  // --explain; added only when there is one
+      key(w, "explanation");
+      str(w, f.explanation);
+    }
     w.EndObject();
   }
   w.EndArray();

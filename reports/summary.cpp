@@ -637,6 +637,27 @@ void write_service_json(Writer& w, const ScanResult& result, const ServiceView& 
 
 }  // namespace
 
+// `--explain`: the report lists findings per item only as counts, so explained findings get
+// their own list at the end, in the findings' order; absent when nothing was explained.
+static void append_explanations_markdown(std::string& out, const ScanResult& result) {
+  bool any = false;
+  for (const Finding& f : result.findings) {
+    if (f.explanation.empty()) continue;
+    if (!any) out += "## Explanations\n\n";
+    any = true;
+    out +=
+        fmt::format("- **{}** at {}:{}: {}\n\n", f.rule_id, code(f.file), f.range.line, f.message);
+    std::string_view rest = f.explanation;
+    while (!rest.empty()) {
+      const std::size_t nl = rest.find('\n');
+      const std::string_view line = rest.substr(0, nl);
+      out += line.empty() ? "  >\n" : fmt::format("  > {}\n", line);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+    out += "\n";
+  }
+}
+
 std::string to_markdown(const ScanResult& result) {
   const std::vector<ServiceView> views = views_of(result);
   std::string out = "# 🟢 NODE.JS BACKEND ANALYSIS\n\n";
@@ -669,6 +690,7 @@ std::string to_markdown(const ScanResult& result) {
     out += "\n";
   }
   for (const ServiceView& v : views) append_service_markdown(out, result, v, views.size() > 1);
+  append_explanations_markdown(out, result);
   while (out.size() > 1 && out.ends_with("\n\n")) out.pop_back();
   return out;
 }

@@ -14,7 +14,7 @@ shift || true
 
 packages=(cmake ninja-build g++ pkg-config ccache libtbb-dev libre2-dev libsimdjson-dev
           libcli11-dev libfmt-dev libxxhash-dev rapidjson-dev libgtest-dev libgmock-dev
-          libbenchmark-dev gcovr)
+          libbenchmark-dev gcovr libcurl4-openssl-dev)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)

@@ -59,6 +59,9 @@ struct Finding {
   bool needs_range = false;
   // The traced flow from source to sink, in order, when the rule traces one (else empty).
   std::vector<FlowStep> flow;
+  // A short explanation by an LLM (`--explain`), added after the scan; empty when none was asked
+  // for or the request failed (never changes anything else about the finding).
+  std::string explanation;
 };
 
 // Why a file (or the scan) could not be analysed completely. Kinds are part of the JSON contract.
@@ -77,6 +80,8 @@ inline constexpr std::string_view kMalformedJson = "malformed-json";
 inline constexpr std::string_view kInternalError = "internal-error";
 // A file given after `--` (scan -- FILE...) that does not exist.
 inline constexpr std::string_view kMissingFile = "missing-file";
+// `--explain`: no explanation for a finding (no key, network error, timeout, bad answer).
+inline constexpr std::string_view kExplainFailed = "explain-failed";
 }  // namespace diag
 
 struct Diagnostic {

@@ -21,6 +21,7 @@
 #include "cli/scope.h"
 #include "engine/baseline.h"
 #include "engine/engine.h"
+#include "explain/explain.h"
 #include "facts/backend_facts.h"
 #include "nodescope/reports/reports.h"
 #include "nodescope/rule.h"
@@ -127,7 +128,57 @@ struct ScanFlags {
   std::vector<std::string> files;
   std::string changed_since;
   ConfigFlags config;  // --config, --no-config, --rule
+  // --explain (report, scan): LLM explanations of the first findings (explain/explain.h).
+  bool explain = false;
+  std::string explain_model;  // --explain-model, else $OPENAI_MODEL
+  std::string explain_cache;  // --explain-cache DIR: the only place answers are stored
+  std::size_t explain_max = 20;
+  double explain_timeout_s = 30;  // per request, total
 };
+
+void add_explain_options(CLI::App& cmd, ScanFlags& flags) {
+  cmd.add_flag("--explain", flags.explain,
+               "Ask an OpenAI-compatible endpoint ($OPENAI_BASE_URL, $OPENAI_API_KEY) to explain "
+               "the first findings (code is sent with secrets redacted)");
+  cmd.add_option("--explain-model", flags.explain_model,
+                 "Model for --explain (default: $OPENAI_MODEL)")
+      ->type_name("NAME");
+  cmd.add_option("--explain-cache", flags.explain_cache,
+                 "Keep --explain answers in DIR and reuse them (no cache without it)")
+      ->type_name("DIR");
+  cmd.add_option("--explain-max", flags.explain_max, "Explain at most N findings")
+      ->type_name("N")
+      ->capture_default_str();
+  cmd.add_option("--explain-timeout", flags.explain_timeout_s,
+                 "Seconds one --explain request may take")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::string(v) : std::string();
+}
+
+// --explain's settings from flags and environment; nullopt (after a usage error) without a model.
+std::optional<explain::ExplainOptions> explain_options(const ScanFlags& flags, std::ostream& err) {
+  explain::ExplainOptions o;
+  o.model = !flags.explain_model.empty() ? flags.explain_model : env_or_empty("OPENAI_MODEL");
+  if (o.model.empty()) {
+    err << "nodescope: error: --explain needs a model: pass --explain-model NAME or set "
+           "OPENAI_MODEL\n";
+    return std::nullopt;
+  }
+  o.base_url = env_or_empty("OPENAI_BASE_URL");
+  if (o.base_url.empty()) o.base_url = "https://api.openai.com/v1";
+  o.api_key = env_or_empty("OPENAI_API_KEY");
+  o.cache_dir = flags.explain_cache;
+  o.max = flags.explain_max;
+  o.timeout_ms = static_cast<long>(flags.explain_timeout_s * 1000);
+  o.connect_timeout_ms = std::min<long>(5000, o.timeout_ms);
+  return o;
+}
 
 // The paths to scan (the current folder when none is given).
 std::vector<stdfs::path> inputs_of(const ScanFlags& flags) {
@@ -248,6 +299,12 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
     if (!baseline) return kExitError;
   }
 
+  std::optional<explain::ExplainOptions> explaining;
+  if (flags.explain) {
+    explaining = explain_options(flags, err);
+    if (!explaining) return kExitError;
+  }
+
   // The whole project is analysed; --staged, `-- FILE...` and --changed-since choose what is shown.
   std::vector<std::string> notes;
   auto scope = ReportScope::make(
@@ -297,6 +354,23 @@ int run_scan(const ScanFlags& flags, std::ostream& out, std::ostream& err) {
   if (flags.quiet) {
     std::erase_if(result->findings,
                   [](const Finding& f) { return f.severity != Severity::kError; });
+  }
+  if (explaining) {
+    explain::explain_findings(
+        *result, *explaining,
+        [&root](const std::string& file) -> std::optional<std::string> {
+          std::ifstream f(root / file, std::ios::binary);
+          if (!f) return std::nullopt;
+          std::ostringstream text;
+          text << f.rdbuf();
+          return text.str();
+        },
+        [](std::string_view id) {
+          for (const Rule* r : all_rules()) {
+            if (r->meta().id == id) return std::string(r->meta().summary);
+          }
+          return std::string();
+        });
   }
 
   // The main report (stdout or -o), then each extra output; every failure is reported, and any
@@ -466,6 +540,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                      "Read and parse only, run no rules (for benchmarks)");
   scan_cmd->add_flag("--summary", scan.summary,
                      "Add the report's `summary` object to the JSON output (builds the model)");
+  add_explain_options(*scan_cmd, scan);
 
   ScanFlags report;
   report.format = "markdown";
@@ -480,6 +555,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   report_cmd->add_option("-o,--output", report.output,
                          "Write the report to FILE instead of stdout");
   add_discovery_options(*report_cmd, report);
+  add_explain_options(*report_cmd, report);
   report_cmd->add_option("--metrics", report.metrics_file,
                          "Fill Performance Metrics from a load test summary (autocannon --json or "
                          "k6 --summary-export)");
