@@ -268,5 +268,24 @@ TEST(Explain, RedactsSecretLiteralsAndTokenFormats) {
   EXPECT_EQ(redact_secrets("const s = `${a}`;"), "const s = `${a}`;");
 }
 
+TEST(Explain, PromptCarriesRuleSummaryMessageAndRedactedContext) {
+  Finding f;
+  f.rule_id = "security/code-injection";
+  f.message = "eval() of AKIAABCDEFGHIJKLMNOP";
+  f.file = "src/a.js";
+  f.range.line = 5;
+  f.range.end_line = 5;
+  std::string source;
+  for (int i = 1; i <= 12; ++i) source += "line" + std::to_string(i) + "('a1b2c3d4e5f6a7b8c9d0')\n";
+  const std::string p = explain::prompt_for(f, "Summary.", source);
+  EXPECT_NE(p.find("Rule: security/code-injection\nRule summary: Summary.\n"), std::string::npos);
+  EXPECT_NE(p.find("Finding: eval() of <redacted>\nLocation: src/a.js:5\n"), std::string::npos);
+  EXPECT_NE(p.find("    2 | line2('<redacted>')\n"), std::string::npos) << p;
+  EXPECT_NE(p.find("    8 | line8("), std::string::npos);
+  EXPECT_EQ(p.find("line1("), std::string::npos);
+  EXPECT_EQ(p.find("line9("), std::string::npos);
+  EXPECT_EQ(p.find("a1b2c3"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nodescope::testing

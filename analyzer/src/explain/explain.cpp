@@ -299,7 +299,12 @@ std::string prompt_for(const Finding& f, std::string_view summary, std::string_v
   }
   std::string prompt = fmt::format("Rule: {}\n", f.rule_id);
   if (!summary.empty()) prompt += fmt::format("Rule summary: {}\n", summary);
-  prompt += fmt::format("Finding: {}\nLocation: {}:{}\n", f.message, f.file, f.range.line);
+  // Messages quote code now and then: the token formats go, as in the code below.
+  std::string message = f.message;
+  for (const SecretFormat& format : secret_formats()) {
+    RE2::GlobalReplace(&message, *format.re, std::string(kRedacted));
+  }
+  prompt += fmt::format("Finding: {}\nLocation: {}:{}\n", message, f.file, f.range.line);
   if (!code.empty()) prompt += fmt::format("Code (secrets redacted):\n{}", code);
   return prompt;
 }
