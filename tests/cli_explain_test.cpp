@@ -266,6 +266,11 @@ TEST(Explain, RedactsSecretLiteralsAndTokenFormats) {
   EXPECT_EQ(redact_secrets("res.send('ok'); const name = \"users\";"),
             "res.send('ok'); const name = \"users\";");
   EXPECT_EQ(redact_secrets("const s = `${a}`;"), "const s = `${a}`;");
+  // A fallback after the name (ghost's docker-database-utils.js), a comparison.
+  EXPECT_EQ(redact_secrets("  password: options.password || process.env.PW || 'root',"),
+            "  password: options.password || process.env.PW || '<redacted>',");
+  EXPECT_EQ(redact_secrets("if (token === 'abc') {"), "if (token === '<redacted>') {");
+  EXPECT_EQ(redact_secrets("user: 'root', password: 'pw'"), "user: 'root', password: '<redacted>'");
 }
 
 TEST(Explain, PromptCarriesRuleSummaryMessageAndRedactedContext) {

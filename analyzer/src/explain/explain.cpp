@@ -55,10 +55,12 @@ bool looks_like_key(std::string_view s) {
   return has_letter_and_digit(s);
 }
 
-// The text before a literal on its line names a secret (password: "...", apiKey = '...').
+// Earlier on the literal's line a secret name is assigned or compared (password: "...",
+// apiKey = '...', password: opts.password || 'root', token === '...'): every literal after it
+// goes. Over-redacting a prompt costs little; sending a fallback password does not.
 bool named_secret(std::string_view before) {
   static const RE2 kName(
-      R"((?i)(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[A-Za-z0-9_]*["'\]]?\s*[:=]\s*$)");
+      R"((?i)(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)[A-Za-z0-9_]*["'\]]?\s*[:=])");
   return RE2::PartialMatch(before, kName);
 }
 
