@@ -270,6 +270,12 @@ TEST(Explain, RedactsSecretLiteralsAndTokenFormats) {
   EXPECT_EQ(redact_secrets("  password: options.password || process.env.PW || 'root',"),
             "  password: options.password || process.env.PW || '<redacted>',");
   EXPECT_EQ(redact_secrets("if (token === 'abc') {"), "if (token === '<redacted>') {");
+  // The body of a PEM key in a template literal; long identifiers without digits stay.
+  EXPECT_EQ(redact_secrets(
+                "const k = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n`;"),
+            "const k = `<redacted>-----\n<redacted>\n`;");
+  EXPECT_EQ(redact_secrets("handleVeryLongFunctionNameForTheUserProfilePage()"),
+            "handleVeryLongFunctionNameForTheUserProfilePage()");
   EXPECT_EQ(redact_secrets("user: 'root', password: 'pw'"), "user: 'root', password: '<redacted>'");
 }
 

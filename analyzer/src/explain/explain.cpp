@@ -91,7 +91,28 @@ std::string redact_line(std::string_view line) {
   for (const SecretFormat& f : secret_formats()) {
     RE2::GlobalReplace(&out, *f.re, std::string(kRedacted));
   }
-  return out;
+  // Long key-like runs outside one-line literals: the body lines of a PEM key or a token in a
+  // multi-line template literal.
+  static const RE2 kRun(R"(([A-Za-z0-9+/=_-]{32,}))");
+  std::string kept;
+  std::string_view scan = out;
+  re2::StringPiece run;
+  bool changed = false;
+  while (RE2::PartialMatch(scan, kRun, &run)) {
+    const std::string_view r(run.data(), run.size());
+    const std::size_t at = static_cast<std::size_t>(r.data() - scan.data());
+    kept.append(scan.substr(0, at));
+    if (has_letter_and_digit(r)) {
+      kept += kRedacted;
+      changed = true;
+    } else {
+      kept.append(r);
+    }
+    scan = scan.substr(at + r.size());
+  }
+  if (!changed) return out;
+  kept.append(scan);
+  return kept;
 }
 
 std::string hex64(std::uint64_t v) { return fmt::format("{:016x}", v); }
